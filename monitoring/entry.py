@@ -1,0 +1,206 @@
+"""The yearly entry page: every realization of one plan and year (optionally one
+responsible unit) in one form, targets beside the inputs. Reads in a fixed number of
+queries; saves in one transaction with bulk writes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import FigureState, Indicator, Plan, Target, Unit, ValueType
+from plans.services import figure_objects, group_aliases
+from plans.text import ParsedFigure, parse_figure
+
+from .models import Realization
+
+
+@dataclass
+class EntryRow:
+    indicator: Indicator
+    targets: list[Target] = field(default_factory=list)
+    activity_targets: list[Target] = field(default_factory=list)
+    realizations: list[Realization] = field(default_factory=list)
+
+    @property
+    def current_raw(self) -> str:
+        if not self.realizations:
+            return ""
+        first = self.realizations[0]
+        if first.raw_text:
+            return first.raw_text
+        return "" if first.value is None else format(first.value.normalize(), "f")
+
+    @property
+    def current(self) -> Realization | None:
+        return self.realizations[0] if self.realizations else None
+
+
+def entry_rows(*, plan: Plan, year: int, unit: Unit | None = None) -> list[EntryRow]:
+    indicators = (
+        Indicator.objects.filter(activity__theme__plan=plan)
+        .select_related("activity__theme", "activity__goal", "activity__strategy")
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.filter(year=year).select_related("group")),
+            Prefetch(
+                "activity__activity_targets",
+                queryset=Target.objects.filter(year=year).select_related("group"),
+            ),
+            Prefetch(
+                "realizations",
+                queryset=Realization.objects.filter(year=year).select_related("group"),
+            ),
+        )
+        .order_by("activity__theme__position", "activity__position", "position")
+    )
+    if unit is not None:
+        indicators = indicators.filter(activity__responsible_units=unit)
+    return [
+        EntryRow(
+            indicator=ind,
+            targets=list(ind.targets.all()),
+            activity_targets=list(ind.activity.activity_targets.all()),
+            realizations=list(ind.realizations.all()),
+        )
+        for ind in indicators
+    ]
+
+
+def validate_cell(raw: str, indicator: Indicator, aliases) -> tuple[ParsedFigure, str | None]:
+    """Parse what was typed; the error message (Turkish) when it does not fit."""
+    parsed = parse_figure(raw, aliases)
+    if indicator.value_type == ValueType.MILESTONE:
+        return parsed, None
+    if parsed.state == FigureState.TEXT:
+        return parsed, (
+            f"“{parsed.raw}” bir sayı değil. Sayı (ör. 987 ya da %8,2), "
+            "uygulanmıyorsa “-” yazın ya da boş bırakın."
+        )
+    if parsed.state == FigureState.VALUE and parsed.value is not None and parsed.value < 0:
+        return parsed, "Gerçekleşme eksi olamaz."
+    if parsed.value is not None and abs(parsed.value) >= 10**12:
+        return parsed, "Sayı çok büyük."
+    return parsed, None
+
+
+class YearlyEntryForm(forms.Form):
+    """Three inputs per indicator: value (r_ID), deviation reason (d_ID), note (n_ID)."""
+
+    def __init__(self, *args, rows: list[EntryRow], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.aliases, self.groups = group_aliases()
+        for row in rows:
+            pk = row.indicator.pk
+            cur = row.current
+            self.fields[f"r_{pk}"] = forms.CharField(
+                required=False,
+                max_length=500,
+                initial=row.current_raw,
+                label=_("Gerçekleşme"),
+            )
+            self.fields[f"d_{pk}"] = forms.CharField(
+                required=False,
+                initial=cur.deviation_reason if cur else "",
+                label=_("Sapma nedeni"),
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+            self.fields[f"n_{pk}"] = forms.CharField(
+                required=False,
+                initial=cur.note if cur else "",
+                label=_("Açıklama"),
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+        self.parsed: dict[int, ParsedFigure] = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.rows:
+            name = f"r_{row.indicator.pk}"
+            parsed, error = validate_cell(cleaned.get(name, ""), row.indicator, self.aliases)
+            if error:
+                self.add_error(name, error)
+            else:
+                self.parsed[row.indicator.pk] = parsed
+        return cleaned
+
+    def bound_rows(self):
+        for row in self.rows:
+            pk = row.indicator.pk
+            yield row, self[f"r_{pk}"], self[f"d_{pk}"], self[f"n_{pk}"]
+
+
+def _same(existing: list[Realization], new: list[Realization]) -> bool:
+    def key(r):
+        return (r.group_id, r.state, r.value, r.raw_text)
+
+    return sorted(map(key, existing), key=str) == sorted(map(key, new), key=str)
+
+
+@transaction.atomic
+def save_yearly_entries(*, form: YearlyEntryForm, year: int, user) -> dict[str, int]:
+    """Store what changed; unchanged rows are not touched. Returns counts."""
+    counts = defaultdict(int)
+    to_delete: list[int] = []
+    to_create: list[Realization] = []
+    to_update: list[Realization] = []
+    for row in form.rows:
+        pk = row.indicator.pk
+        parsed = form.parsed[pk]
+        reason = form.cleaned_data.get(f"d_{pk}", "").strip()
+        note = form.cleaned_data.get(f"n_{pk}", "").strip()
+        new = figure_objects(
+            Realization,
+            parsed,
+            form.groups,
+            indicator=row.indicator,
+            year=year,
+            entered_by=user,
+            deviation_reason=reason,
+            note=note,
+        )
+        old = row.realizations
+        if not new:
+            if old:
+                to_delete.extend(r.pk for r in old)
+                counts["deleted"] += 1
+            continue
+        if old and _same(old, new):
+            cur = old[0]
+            if cur.deviation_reason != reason or cur.note != note:
+                for r in old:
+                    r.deviation_reason, r.note = reason, note
+                    to_update.append(r)
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+            continue
+        if len(old) == 1 and len(new) == 1 and old[0].group_id == new[0].group_id:
+            cur = old[0]
+            cur.state, cur.value, cur.raw_text = new[0].state, new[0].value, new[0].raw_text
+            cur.deviation_reason, cur.note, cur.entered_by = reason, note, user
+            to_update.append(cur)
+            counts["updated"] += 1
+            continue
+        to_delete.extend(r.pk for r in old)
+        to_create.extend(new)
+        counts["updated" if old else "created"] += 1
+    if to_delete:
+        Realization.objects.filter(pk__in=to_delete).delete()
+    if to_update:
+        now = timezone.now()
+        for r in to_update:
+            r.updated_at = now
+        Realization.objects.bulk_update(
+            to_update,
+            ["state", "value", "raw_text", "deviation_reason", "note", "entered_by", "updated_at"],
+            batch_size=500,
+        )
+    if to_create:
+        Realization.objects.bulk_create(to_create, batch_size=500)
+    return dict(counts)

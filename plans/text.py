@@ -1,0 +1,380 @@
+"""Turkish text handling shared by search, import and demo data. Pure functions, no ORM.
+
+- ``tr_fold``: case folding that knows İ/i and I/ı ("İSTİHDAM" -> "istihdam",
+  "IŞIK" -> "ışık"). The same table is used in SQL (see ``plans.lookups``), so a folded
+  query matches a folded column on SQLite and PostgreSQL alike.
+- ``parse_number``: Turkish and international numbers ("1.234,5", "%8,2", "%7.88").
+- ``parse_figure``: one target/realization cell -> state, value, groups, raw text.
+- ``split_units`` / ``unit_key``: responsible-unit cells -> unit names and matching keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+TR_UPPER = "ABCÇDEFGĞHIİJKLMNOÖPQRSŞTUÜVWXYZÂÎÛ"
+TR_LOWER = "abcçdefgğhıijklmnoöpqrsştuüvwxyzâîû"
+_FOLD_TABLE = str.maketrans(TR_UPPER, TR_LOWER)
+
+
+def tr_fold(text: str) -> str:
+    """Lower-case with Turkish rules; identical to the SQL ``tr_fold`` of plans.lookups."""
+    return unicodedata.normalize("NFC", text or "").translate(_FOLD_TABLE)
+
+
+def tr_upper(text: str) -> str:
+    return (text or "").translate(str.maketrans(TR_LOWER, TR_UPPER))
+
+
+_TR_ALPHABET = "aâbcçdefgğhıiîjklmnoöpqrsştuüûvwxyz"
+_TR_ORDER = {ch: i for i, ch in enumerate(_TR_ALPHABET)}
+
+
+def tr_sort_key(text: str) -> tuple:
+    """Sort key in Turkish alphabetical order (c < ç < d, ı < i, o < ö, s < ş, u < ü)."""
+    return tuple(_TR_ORDER.get(ch, 100 + ord(ch)) for ch in tr_fold(text))
+
+
+def clean_text(text: object) -> str:
+    """Cell text with runs of whitespace (line breaks included) made one space."""
+    if text is None:
+        return ""
+    return re.sub(r"\s+", " ", str(text).replace("\xa0", " ")).strip()
+
+
+# ---------------------------------------------------------------- numbers
+
+_NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}([.\s]\d{3})+|\d+)?([.,]\d+)?$")
+
+
+def parse_number(text: object) -> Decimal | None:
+    """A number written the Turkish or the international way, or None.
+
+    "1.234,5" -> 1234.5; "8,2" -> 8.2; "%7.88" -> 7.88; "1.234" -> 1234 (a dot before
+    exactly three digits is a thousands separator); "12.5" -> 12.5.
+    """
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, int | float | Decimal):
+        try:
+            return Decimal(str(text))
+        except InvalidOperation:
+            return None
+    s = clean_text(text).replace("%", "").replace(" ", "").strip()
+    if not s or not re.search(r"\d", s):
+        return None
+    if "," in s and "." in s:
+        # whichever comes last is the decimal mark
+        if s.rfind(",") > s.rfind("."):
+            s = s.replace(".", "").replace(",", ".")
+        else:
+            s = s.replace(",", "")
+    elif "," in s:
+        s = s.replace(",", "") if s.count(",") > 1 else s.replace(",", ".")
+    elif s.count(".") > 1 or "." in s and re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", s):
+        s = s.replace(".", "")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", s):
+        return None
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        return None
+
+
+# ---------------------------------------------------------------- figure cells
+
+DASHES = {"-", "–", "—", "--", "---", "‐", "−"}
+TBD_PATTERNS = ("belli olacak", "belirlenecek", "netleşecek", "karar verilecek")
+
+# Group aliases: folded label -> group code. The Group table (plans.models.Group) is
+# seeded from DEFAULT_GROUPS; its ``aliases`` column extends this list per installation.
+DEFAULT_GROUPS: list[dict] = [
+    {
+        "code": "kadin",
+        "name": "Kadın",
+        "sex": "female",
+        "age_band": "adult",
+        "disability": False,
+        "aliases": ["kadın", "kadınlar", "kadin", "bayan"],
+    },
+    {
+        "code": "erkek",
+        "name": "Erkek",
+        "sex": "male",
+        "age_band": "adult",
+        "disability": False,
+        "aliases": ["erkek", "erkekler", "bay", "erkek veli"],
+    },
+    {
+        "code": "kiz-cocuk",
+        "name": "Kız çocuğu",
+        "sex": "female",
+        "age_band": "child",
+        "disability": False,
+        "aliases": ["kız çocuğu", "kız çocuk", "kız çocuklar", "kız", "kız öğrenci", "kız genç"],
+    },
+    {
+        "code": "oglan-cocuk",
+        "name": "Oğlan çocuğu",
+        "sex": "male",
+        "age_band": "child",
+        "disability": False,
+        "aliases": [
+            "oğlan çocuğu",
+            "oğlan çocuk",
+            "erkek çocuğu",
+            "erkek çocuk",
+            "oğlan",
+            "erkek öğrenci",
+            "kız oğlan çocuğu",
+            "oğlan çocuklar",
+            "erkek genç",
+        ],
+    },
+    {
+        "code": "engelli-kadin",
+        "name": "Engelli kadın",
+        "sex": "female",
+        "age_band": "adult",
+        "disability": True,
+        "aliases": ["kadın engelli", "engelli kadın"],
+    },
+    {
+        "code": "engelli-erkek",
+        "name": "Engelli erkek",
+        "sex": "male",
+        "age_band": "adult",
+        "disability": True,
+        "aliases": ["erkek engelli", "engelli erkek"],
+    },
+    {
+        "code": "personel",
+        "name": "Personel",
+        "sex": "",
+        "age_band": "adult",
+        "disability": False,
+        "aliases": ["personel", "çalışan", "belediye personeli", "kadın personel"],
+    },
+    {
+        "code": "genc",
+        "name": "Genç",
+        "sex": "",
+        "age_band": "youth",
+        "disability": False,
+        "aliases": ["genç", "gençler"],
+    },
+    {
+        "code": "yasli",
+        "name": "Yaşlı",
+        "sex": "",
+        "age_band": "elderly",
+        "disability": False,
+        "aliases": ["yaşlı", "yaşlılar"],
+    },
+]
+
+# Words that name what is counted, not who: "30 Kişi", "25 çift", "5 adet".
+COUNT_WORDS = {"kişi", "kisi", "çift", "adet", "aile", "hane", "katılımcı", "tane", "kez"}
+
+
+class FigureState:
+    VALUE = "value"
+    NOT_APPLICABLE = "na"
+    BLANK = "blank"
+    TBD = "tbd"
+    TEXT = "text"
+
+
+@dataclass
+class ParsedFigure:
+    raw: str
+    state: str
+    value: Decimal | None = None
+    is_percent: bool = False
+    groups: list[tuple[str, Decimal]] = field(default_factory=list)
+    unit_word: str = ""
+
+    @property
+    def has_groups(self) -> bool:
+        return bool(self.groups)
+
+
+def default_group_aliases() -> dict[str, str]:
+    return {tr_fold(alias): g["code"] for g in DEFAULT_GROUPS for alias in g["aliases"]}
+
+
+def _label_key(label: str) -> str:
+    label = re.sub(r"\([^)]*\)", " ", label)  # "erkek (veli)" -> "erkek"
+    label = re.sub(r"[^\w\s]", " ", tr_fold(label))
+    return re.sub(r"\s+", " ", label).strip()
+
+
+_SEGMENT_RE = re.compile(r"(\d[\d.,]*)\s*([^\d]*)")
+
+
+def parse_figure(raw: object, group_aliases: dict[str, str] | None = None) -> ParsedFigure:
+    """Read one target or realization cell.
+
+    "-" is not applicable (never zero); "" is blank; "Toplantıda belli olacak" is to be
+    decided; "%8,2" is 8.2 percent; "50 Kadın 50 Erkek" is two group values; a sentence
+    such as "Yönetmeliğin hazırlanması" is a text milestone.
+    """
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        return ParsedFigure(raw=clean_text(raw), state=FigureState.VALUE, value=parse_number(raw))
+    text = clean_text(raw)
+    if text == "":
+        return ParsedFigure(raw="", state=FigureState.BLANK)
+    if text in DASHES:
+        return ParsedFigure(raw=text, state=FigureState.NOT_APPLICABLE)
+    folded = tr_fold(text)
+    if any(p in folded for p in TBD_PATTERNS):
+        return ParsedFigure(raw=text, state=FigureState.TBD)
+    is_percent = "%" in text
+    value = parse_number(text)
+    if value is not None:
+        return ParsedFigure(raw=text, state=FigureState.VALUE, value=value, is_percent=is_percent)
+    aliases = group_aliases if group_aliases is not None else default_group_aliases()
+    body = text.replace("%", "% ").strip()
+    if re.match(r"^\d", body):
+        segments = _SEGMENT_RE.findall(body)
+        groups: list[tuple[str, Decimal]] = []
+        unit_word = ""
+        ok = True
+        for number, label in segments:
+            num = parse_number(number.rstrip(".,"))
+            key = _label_key(label)
+            if num is None:
+                ok = False
+                break
+            if key in aliases:
+                groups.append((aliases[key], num))
+            elif key in COUNT_WORDS and len(segments) == 1:
+                unit_word = key
+                return ParsedFigure(
+                    raw=text,
+                    state=FigureState.VALUE,
+                    value=num,
+                    is_percent=is_percent,
+                    unit_word=unit_word,
+                )
+            else:
+                ok = False
+                break
+        if ok and groups:
+            merged: dict[str, Decimal] = {}
+            for code, num in groups:
+                merged[code] = merged.get(code, Decimal(0)) + num
+            return ParsedFigure(
+                raw=text,
+                state=FigureState.VALUE,
+                value=sum(merged.values(), Decimal(0)),
+                is_percent=is_percent,
+                groups=list(merged.items()),
+            )
+    return ParsedFigure(raw=text, state=FigureState.TEXT, is_percent=is_percent)
+
+
+# ---------------------------------------------------------------- units (directorates)
+
+_UNIT_END_WORDS = (
+    r"Müdürlüğü|Müdürlüęü|Müdürlügü|Müdürlükleri|Başkanlığı|Başkanlıkları|Başkanı|Derneği|"
+    r"Dernekleri|Komutanlığı|Merkezi|Merkezleri|Kaymakamlığı|Valiliği|Odası|Vakfı|"
+    r"Üniversitesi|Birimi|Birimleri|Müd\.|D\.B\.|Kooperatifi|Federasyonu|Platformu|Meclisi|"
+    r"Muhtarlıkları|Muhtarlar|Müdürlükler|Paydaşlar|Kurumu|Şirketi|A\.Ş\."
+)
+_UNIT_END_RE = re.compile(rf"(?<!\w)({_UNIT_END_WORDS})(?=\s+\S)", re.IGNORECASE)
+
+_ABBREVIATIONS = [
+    (r"\bmüdürlüęü\b", "müdürlüğü"),
+    (r"\bmüdürlügü\b", "müdürlüğü"),
+    (r"\bd\s*\.\s*b\s*\.?(?=\s|$)", "daire başkanlığı"),
+    (r"\bdai\s*\.\s*başk\s*\.?", "daire başkanlığı"),
+    (r"\bmüd\b\.?", "müdürlüğü"),
+    (r"\bhiz\b\.?", "hizmetleri"),
+    (r"\bhizmetler\b", "hizmetleri"),
+    (r"\bbaşk\b\.?", "başkanlığı"),
+    (r"\bbaşkanı\b", "başkanlığı"),
+    (r"\bday\b\.?", "dayanışma"),
+    (r"\byar\b\.?", "yardımlaşma"),
+    (r"\bmd\b\.?", "müdürlüğü"),
+]
+
+
+def unit_key(name: str) -> str:
+    """Matching key for a unit name: folded, abbreviations expanded, punctuation gone.
+
+    "Sosyal Destek Hiz. Müd." and "Sosyal Destek Hizmetleri Müdürlüğü" share a key.
+    """
+    s = tr_fold(clean_text(name))
+    for pattern, repl in _ABBREVIATIONS:
+        s = re.sub(pattern, repl, s)
+    s = re.sub(r"\bdairesi\b", "daire", s)
+    s = re.sub(r"[^\w\s]", " ", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    return re.sub(r"\bdaire( b)?$", "daire başkanlığı", s)
+
+
+def split_units(raw: object) -> list[str]:
+    """Unit names in a responsible/partner cell; empty for "-" or blank.
+
+    Splits on line breaks, ";", "," and after a word that ends a unit name
+    ("... Müdürlüğü Sağlık İşleri Müdürlüğü" -> two units).
+    """
+    text = str(raw or "").replace("\xa0", " ")
+    if clean_text(text) in DASHES or not clean_text(text):
+        return []
+    parts: list[str] = []
+    for chunk in re.split(r"[;\n,]+| / |\s+ve\s+(?=\S+\s+(?:Müdürlüğü|Başkanlığı))", text):
+        chunk = clean_text(chunk).strip("-–• ").strip()
+        if not chunk:
+            continue
+        marked = _UNIT_END_RE.sub(lambda m: m.group(1) + "\x00", chunk)
+        parts.extend(p.strip() for p in marked.split("\x00") if p.strip())
+    seen: set[str] = set()
+    result = []
+    for p in parts:
+        k = unit_key(p)
+        if k and k not in seen and p not in DASHES:
+            seen.add(k)
+            result.append(p)
+    return result
+
+
+# ---------------------------------------------------------------- codes and timing
+
+_CODE_RE = re.compile(r"^\s*((?:\d+\s*\.\s*)*\d+)\s*\.?\s*(?=\S|$)")
+
+
+def split_code(text: object) -> tuple[str, str]:
+    """("1.1.1", "Dijital ...") from "1.1.1. Dijital ..." / "1.1.1 ..." / "3.2.3.Göçmen"."""
+    s = clean_text(text)
+    m = _CODE_RE.match(s)
+    if not m:
+        return "", s
+    code = re.sub(r"\s+", "", m.group(1))
+    rest = s[m.end() :].lstrip(". ").strip()
+    if "." not in code and not rest:
+        return "", s
+    return code, rest
+
+
+def parse_timing(raw: object) -> dict:
+    """Timing cell -> {"timing": short|medium|long|range|"", "start_year", "end_year"}."""
+    text = clean_text(raw)
+    folded = tr_fold(text)
+    years = [int(y) for y in re.findall(r"\b(20\d{2})\b", text)]
+    result = {"timing": "", "start_year": None, "end_year": None}
+    if "kısa" in folded:
+        result["timing"] = "short"
+    elif "orta" in folded:
+        result["timing"] = "medium"
+    elif "uzun" in folded:
+        result["timing"] = "long"
+    if years:
+        result["start_year"], result["end_year"] = min(years), max(years)
+        if not result["timing"]:
+            result["timing"] = "range"
+    return result

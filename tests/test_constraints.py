@@ -1,0 +1,101 @@
+"""Invariants live in the database: these tests write past the forms, straight to the
+ORM, and expect the database itself to refuse. Run on SQLite and on PostgreSQL."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from monitoring.models import Realization
+from plans.models import FigureState, Group, Target, Theme
+
+from .factories import ActivityFactory, IndicatorFactory, PlanFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(fn):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fn()
+
+
+def test_one_target_per_indicator_year_and_group():
+    ind = IndicatorFactory()
+    Target.objects.create(indicator=ind, year=2024, value=1)
+    refused(lambda: Target.objects.create(indicator=ind, year=2024, value=2))
+    women = Group.objects.get(code="kadin")
+    Target.objects.create(indicator=ind, year=2024, group=women, value=1)
+    refused(lambda: Target.objects.create(indicator=ind, year=2024, group=women, value=3))
+
+
+def test_one_activity_target_per_year_and_group():
+    act = ActivityFactory()
+    Target.objects.create(activity=act, year=2024, value=1)
+    refused(lambda: Target.objects.create(activity=act, year=2024, value=1))
+
+
+def test_target_belongs_to_indicator_or_activity_not_both():
+    ind = IndicatorFactory()
+    refused(lambda: Target.objects.create(indicator=ind, activity=ind.activity, year=2024, value=1))
+    refused(lambda: Target.objects.create(year=2024, value=1))
+
+
+def test_one_realization_per_indicator_year_and_group():
+    ind = IndicatorFactory()
+    Realization.objects.create(indicator=ind, year=2024, value=1)
+    refused(lambda: Realization.objects.create(indicator=ind, year=2024, value=2))
+
+
+@pytest.mark.parametrize("year", [2023, 2027])
+def test_years_outside_the_plan_period_are_refused(year):
+    ind = IndicatorFactory()  # plan 2024-2026
+    refused(lambda: Target.objects.create(indicator=ind, year=year, value=1))
+    refused(lambda: Target.objects.create(activity=ind.activity, year=year, value=1))
+    refused(lambda: Realization.objects.create(indicator=ind, year=year, value=1))
+    Target.objects.create(indicator=ind, year=2026, value=1)
+    real = Realization.objects.create(indicator=ind, year=2024, value=1)
+    real.year = 2030
+    refused(real.save)
+
+
+def test_a_dash_is_never_a_zero():
+    ind = IndicatorFactory()
+    refused(
+        lambda: Target.objects.create(
+            indicator=ind, year=2024, state=FigureState.NOT_APPLICABLE, value=0
+        )
+    )
+    refused(
+        lambda: Target.objects.create(indicator=ind, year=2024, state=FigureState.VALUE, value=None)
+    )
+    t = Target.objects.create(
+        indicator=ind, year=2024, state=FigureState.NOT_APPLICABLE, raw_text="-"
+    )
+    assert t.value is None
+
+
+def test_plan_years_must_be_ordered():
+    refused(lambda: PlanFactory(first_year=2026, last_year=2024))
+
+
+def test_theme_codes_unique_in_a_plan_but_blank_codes_repeat():
+    plan = PlanFactory()
+    Theme.objects.create(plan=plan, code="1", title="Eğitim", position=1)
+    refused(lambda: Theme.objects.create(plan=plan, code="1", title="İstihdam", position=2))
+    Theme.objects.create(plan=plan, code="", title="A", position=3)
+    Theme.objects.create(plan=plan, code="", title="B", position=4)
+
+
+def test_activity_codes_may_repeat_inside_a_theme():
+    """Narlıdere repeats 1.1.1 under different aims: codes are not keys."""
+    theme = ThemeFactory()
+    ActivityFactory(theme=theme, code="1.1.1", position=1)
+    ActivityFactory(theme=theme, code="1.1.1", position=2)
+    refused(lambda: ActivityFactory(theme=theme, code="1.1.2", position=2))
+
+
+def test_values_are_decimals():
+    ind = IndicatorFactory()
+    t = Target.objects.create(indicator=ind, year=2025, value=Decimal("8.2"), raw_text="%8,2")
+    t.refresh_from_db()
+    assert t.value == Decimal("8.2")

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "YEEP İzleme"
+admin.site.site_title = "YEEP İzleme"
+admin.site.index_title = "Yerel Eşitlik Eylem Planı yönetimi"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+]
+
+if settings.DEBUG:
+    pass
