@@ -322,6 +322,9 @@ def build_plan(
                     position=sum(1 for k in strategies if k[:3] == skey[:3]) + 1,
                 )
                 strategies[skey] = strategy
+        if not (row.activity_code or row.activity_title or clean_text(row.indicator)):
+            activity_of_row.append(None)  # a grouping row only (a goal without actions)
+            continue
         akey = (
             row.activity_key
             if row.activity_key is not None
@@ -385,6 +388,9 @@ def build_plan(
     position_in_activity: dict[int, int] = {}
     years = range(first_year, last_year + 1)
     for row, activity in zip(rows, activity_of_row, strict=True):
+        if activity is None:
+            row_indicator.append((row, None))
+            continue
         if id(activity) not in activity_targets_done:
             activity_targets_done.add(id(activity))
             for year, raw in sorted(row.activity_targets.items()):

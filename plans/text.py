@@ -98,7 +98,7 @@ DEFAULT_GROUPS: list[dict] = [
         "sex": "female",
         "age_band": "adult",
         "disability": False,
-        "aliases": ["kadın", "kadınlar", "kadin", "bayan"],
+        "aliases": ["kadın", "kadınlar", "kadin", "bayan", "anne"],
     },
     {
         "code": "erkek",
@@ -156,7 +156,31 @@ DEFAULT_GROUPS: list[dict] = [
         "sex": "",
         "age_band": "adult",
         "disability": False,
-        "aliases": ["personel", "çalışan", "belediye personeli", "kadın personel"],
+        "aliases": ["personel", "personeli", "çalışan", "belediye personeli"],
+    },
+    {
+        "code": "kadin-personel",
+        "name": "Kadın personel",
+        "sex": "female",
+        "age_band": "adult",
+        "disability": False,
+        "aliases": ["kadın personel", "kadın personeli", "kadın çalışan"],
+    },
+    {
+        "code": "erkek-personel",
+        "name": "Erkek personel",
+        "sex": "male",
+        "age_band": "adult",
+        "disability": False,
+        "aliases": ["erkek personel", "erkek personeli", "erkek çalışan"],
+    },
+    {
+        "code": "engelli",
+        "name": "Engelli",
+        "sex": "",
+        "age_band": "",
+        "disability": True,
+        "aliases": ["engelli", "engelliler", "engelli birey"],
     },
     {
         "code": "genc",
@@ -212,6 +236,27 @@ def _label_key(label: str) -> str:
     return re.sub(r"\s+", " ", label).strip()
 
 
+def _group_of(key: str, aliases: dict[str, str]) -> str | None:
+    """The group a label names, also by its last words: "destek hizmetleri personeli"
+    -> staff, "şiddet mağduru kadın" -> women."""
+    words = key.split()
+    for i in range(len(words)):
+        code = aliases.get(" ".join(words[i:]))
+        if code:
+            return code
+    return None
+
+
+_VERBAL = re.compile(r"(ması|mesi|mak|mek)$")
+
+
+def _is_count_noun(key: str) -> bool:
+    """ "atölye", "mahalle", "broşür dağıtımı", "pazar yeri ve meydan": what is counted.
+    A label that reads as an action ("kadın meclisinin kurulması") is a milestone."""
+    words = key.split()
+    return 0 < len(words) <= 4 and not any(_VERBAL.search(w) for w in words)
+
+
 _SEGMENT_RE = re.compile(r"(\d[\d.,]*)\s*([^\d]*)")
 
 
@@ -249,9 +294,10 @@ def parse_figure(raw: object, group_aliases: dict[str, str] | None = None) -> Pa
             if num is None:
                 ok = False
                 break
-            if key in aliases:
-                groups.append((aliases[key], num))
-            elif key in COUNT_WORDS and len(segments) == 1:
+            code = _group_of(key, aliases)
+            if code:
+                groups.append((code, num))
+            elif len(segments) == 1 and (key in COUNT_WORDS or _is_count_noun(key)):
                 unit_word = key
                 return ParsedFigure(
                     raw=text,

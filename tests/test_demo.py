@@ -89,3 +89,65 @@ def test_mersin_units_are_linked_and_spellings_merged():
 def test_mersin_every_realization_is_for_2024():
     assert set(Realization.objects.for_plan(mersin()).values_list("year", flat=True)) == {2024}
     assert Target.objects.filter(indicator__activity__theme__plan=mersin()).count() == 146 * 3
+
+
+def buyukcekmece():
+    return Plan.objects.get(municipality__name="Büyükçekmece Belediyesi")
+
+
+def test_buyukcekmece_counts():
+    plan = buyukcekmece()
+    assert (plan.first_year, plan.last_year) == (2023, 2024)
+    assert Theme.objects.filter(plan=plan).count() == 6
+    assert plan.themes.first().goals.count() == 1
+    from plans.models import Strategy
+
+    assert Strategy.objects.filter(goal__theme__plan=plan).count() == 9
+    assert Activity.objects.for_plan(plan).count() == 86
+    assert 200 <= Indicator.objects.filter(activity__theme__plan=plan).count() <= 205
+
+
+def test_buyukcekmece_targets_are_per_activity_split_by_group():
+    plan = buyukcekmece()
+    act = Activity.objects.get(theme__plan=plan, code="1.1.9")
+    targets = act.activity_targets.filter(year=2023)
+    assert {t.group.code: t.value for t in targets} == {
+        "kadin": 50,
+        "erkek": 50,
+        "kiz-cocuk": 50,
+        "oglan-cocuk": 50,
+    }
+    assert {t.raw_text for t in targets} == {"50 Kadın 50 Erkek 50 Kız Çocuğu 50 Oğlan Çocuğu"}
+    assert not Target.objects.filter(indicator__activity=act).exists()  # no invented indicator
+    disabled = Activity.objects.get(theme__plan=plan, code="1.1.10").activity_targets
+    assert {t.group.code: t.value for t in disabled.filter(year=2023)} == {
+        "engelli-kadin": 25,
+        "engelli-erkek": 25,
+    }
+
+
+def test_buyukcekmece_text_targets_are_milestones():
+    plan = buyukcekmece()
+    t = Target.objects.get(activity__theme__plan=plan, activity__code="3.1.2", year=2023)
+    assert (t.state, t.raw_text) == (FigureState.TEXT, "Yönetmeliğin hazırlanması")
+
+
+def test_buyukcekmece_timing_and_run_together_units():
+    plan = buyukcekmece()
+    act = Activity.objects.get(theme__plan=plan, code="1.1.1")
+    assert (act.timing, act.timing_raw) == ("short", "Kısa vade (6 ay)")
+    names = [u.name for u in act.responsible_units.all()]
+    assert "Sağlık İşleri Müdürlüğü" in names and len(names) == 5
+    abbreviated = Activity.objects.get(theme__plan=plan, code="1.1.8")
+    assert "Sosyal Destek Hizmetler Müdürlüğü" in [
+        u.name for u in abbreviated.responsible_units.all()
+    ]
+
+
+def test_narlidere_holds_repeated_codes():
+    plan = Plan.objects.get(municipality__name="Narlıdere Belediyesi")
+    assert Theme.objects.filter(plan=plan).count() == 6
+    assert Goal.objects.filter(theme__plan=plan).count() == 25
+    assert Activity.objects.for_plan(plan).count() == 77
+    assert Activity.objects.for_plan(plan).filter(code="1.1.1").count() > 3
+    assert plan.goal_label == "Amaç" and plan.strategy_label == "Hedef"
