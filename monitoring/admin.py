@@ -158,7 +158,7 @@ class RealizationAdmin(admin.ModelAdmin):
                         )
                         % {
                             "year": year,
-                            "created": counts.get("created", 0),
+                            "created": counts.get("new", 0),
                             "updated": counts.get("updated", 0),
                             "deleted": counts.get("deleted", 0),
                             "unchanged": counts.get("unchanged", 0),

@@ -4,13 +4,10 @@ queries; saves in one transaction with bulk writes."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
-from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import FigureState, Indicator, Plan, Target, Unit, ValueType
@@ -18,6 +15,7 @@ from plans.services import figure_objects, group_aliases
 from plans.text import ParsedFigure, parse_figure
 
 from .models import Realization
+from .services import RealizationChange, apply_realization_changes
 
 
 @dataclass
@@ -135,72 +133,31 @@ class YearlyEntryForm(forms.Form):
             yield row, self[f"r_{pk}"], self[f"d_{pk}"], self[f"n_{pk}"]
 
 
-def _same(existing: list[Realization], new: list[Realization]) -> bool:
-    def key(r):
-        return (r.group_id, r.state, r.value, r.raw_text)
-
-    return sorted(map(key, existing), key=str) == sorted(map(key, new), key=str)
-
-
-@transaction.atomic
-def save_yearly_entries(*, form: YearlyEntryForm, year: int, user) -> dict[str, int]:
-    """Store what changed; unchanged rows are not touched. Returns counts."""
-    counts = defaultdict(int)
-    to_delete: list[int] = []
-    to_create: list[Realization] = []
-    to_update: list[Realization] = []
+def yearly_changes(*, form: YearlyEntryForm, year: int, user) -> list[RealizationChange]:
+    changes = []
     for row in form.rows:
         pk = row.indicator.pk
-        parsed = form.parsed[pk]
-        reason = form.cleaned_data.get(f"d_{pk}", "").strip()
-        note = form.cleaned_data.get(f"n_{pk}", "").strip()
         new = figure_objects(
             Realization,
-            parsed,
+            form.parsed[pk],
             form.groups,
             indicator=row.indicator,
             year=year,
             entered_by=user,
-            deviation_reason=reason,
-            note=note,
         )
-        old = row.realizations
-        if not new:
-            if old:
-                to_delete.extend(r.pk for r in old)
-                counts["deleted"] += 1
-            continue
-        if old and _same(old, new):
-            cur = old[0]
-            if cur.deviation_reason != reason or cur.note != note:
-                for r in old:
-                    r.deviation_reason, r.note = reason, note
-                    to_update.append(r)
-                counts["updated"] += 1
-            else:
-                counts["unchanged"] += 1
-            continue
-        if len(old) == 1 and len(new) == 1 and old[0].group_id == new[0].group_id:
-            cur = old[0]
-            cur.state, cur.value, cur.raw_text = new[0].state, new[0].value, new[0].raw_text
-            cur.deviation_reason, cur.note, cur.entered_by = reason, note, user
-            to_update.append(cur)
-            counts["updated"] += 1
-            continue
-        to_delete.extend(r.pk for r in old)
-        to_create.extend(new)
-        counts["updated" if old else "created"] += 1
-    if to_delete:
-        Realization.objects.filter(pk__in=to_delete).delete()
-    if to_update:
-        now = timezone.now()
-        for r in to_update:
-            r.updated_at = now
-        Realization.objects.bulk_update(
-            to_update,
-            ["state", "value", "raw_text", "deviation_reason", "note", "entered_by", "updated_at"],
-            batch_size=500,
+        changes.append(
+            RealizationChange(
+                indicator=row.indicator,
+                old=row.realizations,
+                new=new,
+                deviation_reason=form.cleaned_data.get(f"d_{pk}", "").strip(),
+                note=form.cleaned_data.get(f"n_{pk}", "").strip(),
+            )
         )
-    if to_create:
-        Realization.objects.bulk_create(to_create, batch_size=500)
-    return dict(counts)
+    return changes
+
+
+def save_yearly_entries(*, form: YearlyEntryForm, year: int, user) -> dict[str, int]:
+    """Store what changed; unchanged rows are not touched. Returns counts per kind."""
+    changes = yearly_changes(form=form, year=year, user=user)
+    return dict(apply_realization_changes(changes, user=user))

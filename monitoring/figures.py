@@ -15,12 +15,12 @@ from django.db.models import Prefetch
 from plans.models import Activity, Indicator, Plan, Target, Unit, ValueType
 
 from .models import Realization
-from .progress import Fig, Progress, Thresholds, assess, combine
+from .progress import NO_DATA, Fig, Progress, Thresholds, assess, combine
 
 
 @dataclass
 class IndicatorRow:
-    indicator: Indicator
+    indicator: Indicator | None
     activity: Activity
     targets: dict[int, list[Target]] = field(default_factory=dict)
     activity_targets: dict[int, list[Target]] = field(default_factory=dict)
@@ -46,6 +46,8 @@ class IndicatorRow:
 
     def progress(self, year: int, thresholds: Thresholds | None = None) -> Progress:
         ind = self.indicator
+        if ind is None:
+            return Progress(NO_DATA)
         real = self.realization(year)
         return assess(
             target=self.target_fig(year),
@@ -79,7 +81,13 @@ def cell_text(rows: list) -> str:
     return ""
 
 
-def plan_table(plan: Plan, *, indicators=None, approved_only: bool = False) -> list[IndicatorRow]:
+def plan_table(
+    plan: Plan,
+    *,
+    indicators=None,
+    approved_only: bool = False,
+    with_empty_activities: bool = False,
+) -> list[IndicatorRow]:
     """Every indicator of the plan with its targets, realizations and units.
 
     Queries: indicators (with activity, theme, goal, strategy), targets, activity targets,
@@ -132,7 +140,51 @@ def plan_table(plan: Plan, *, indicators=None, approved_only: bool = False) -> l
                 partners=list(ind.activity.partner_units.all()),
             )
         )
+    if with_empty_activities:
+        rows = _merge_empty_activities(plan, rows)
     return rows
+
+
+def _merge_empty_activities(plan, rows) -> list[IndicatorRow]:
+    """Activities without an indicator get a row of their own (indicator None), in plan
+    order, so a report shows every activity. Four more queries."""
+    acts = (
+        Activity.objects.filter(theme__plan=plan, indicators__isnull=True)
+        .select_related("theme", "goal", "strategy")
+        .prefetch_related(
+            Prefetch("activity_targets", queryset=Target.objects.select_related("group")),
+            Prefetch("responsible_units", queryset=Unit.objects.order_by("name")),
+            Prefetch("partner_units", queryset=Unit.objects.order_by("name")),
+        )
+    )
+    extra = []
+    for act in acts:
+        by_year: dict[int, list[Target]] = defaultdict(list)
+        for t in act.activity_targets.all():
+            by_year[t.year].append(t)
+        extra.append(
+            IndicatorRow(
+                indicator=None,
+                activity=act,
+                activity_targets=dict(by_year),
+                responsible=list(act.responsible_units.all()),
+                partners=list(act.partner_units.all()),
+            )
+        )
+    if not extra:
+        return rows
+
+    def order(r: IndicatorRow):
+        a = r.activity
+        return (
+            a.theme.position,
+            a.goal.position if a.goal else 0,
+            a.strategy.position if a.strategy else 0,
+            a.position,
+            r.indicator.position if r.indicator else 0,
+        )
+
+    return sorted(rows + extra, key=order)
 
 
 def as_number(fig: Fig) -> Decimal | None:

@@ -47,6 +47,12 @@ def clean_text(text: object) -> str:
 
 # ---------------------------------------------------------------- numbers
 
+
+def tr_int(n: int) -> str:
+    """1234567 -> "1.234.567" (Turkish thousands separator)."""
+    return f"{n:,}".replace(",", ".")
+
+
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}([.\s]\d{3})+|\d+)?([.,]\d+)?$")
 
 
@@ -82,6 +88,11 @@ def parse_number(text: object) -> Decimal | None:
         return Decimal(s)
     except InvalidOperation:
         return None
+
+
+def numeric_text(raw: str) -> bool:
+    """True when a cell's text says nothing beyond its number ("987", "%8,2", "1.234")."""
+    return not re.search(r"[^\d\s.,%+\-]", raw or "")
 
 
 # ---------------------------------------------------------------- figure cells
@@ -391,7 +402,7 @@ def split_units(raw: object) -> list[str]:
 
 # ---------------------------------------------------------------- codes and timing
 
-_CODE_RE = re.compile(r"^\s*((?:\d+\s*\.\s*)*\d+)\s*\.?\s*(?=\S|$)")
+_CODE_RE = re.compile(r"^\s*(\d+(?:\.\d+)*)\s*\.?\s*(?=\S|$)")
 
 
 def split_code(text: object) -> tuple[str, str]:

@@ -1,0 +1,531 @@
+"""Import a plan table laid out like any of the real plans.
+
+Recognises the columns by their header text wherever the header row is (and skips it
+when it repeats), reads theme/goal/strategy rows between the activity rows, activities
+merged (or left blank) over their indicator rows, several indicators in one cell, target
+cells with groups, and grouping columns (Narlıdere's AMAÇ/HEDEF) merged down.
+Produces ``PlanRow``s for ``plans.services.build_plan``; the whole import is one
+transaction, and a dry run rolls it back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from .models import Municipality, Plan
+from .services import BuildSummary, PlanRow, SourceRef, build_plan, get_or_create_municipality
+from .text import clean_text, parse_timing, split_code, tr_fold
+from .workbook import (
+    HeaderMap,
+    WorkbookError,
+    WorkbookIssue,
+    find_header,
+    is_error_value,
+    iter_sheet_rows,
+    open_workbook,
+)
+
+TITLE_YEAR_RE = re.compile(r"(20\d\d)\s*yılı\s*gerçekleşme", re.IGNORECASE)
+NUMERIC_FIELDS = ("baseline", "target", "realization")
+
+
+@dataclass
+class ParsedPlan:
+    rows: list[PlanRow] = field(default_factory=list)
+    title: str = ""
+    report_year: int | None = None
+    target_years: set[int] = field(default_factory=set)
+    warnings: list[WorkbookIssue] = field(default_factory=list)
+    errors: list[WorkbookIssue] = field(default_factory=list)
+    goal_is_strategy: bool = False
+    has_aim_and_objective: bool = False
+    activity_level_targets: bool = False
+
+
+def split_indicators(text: object) -> list[str]:
+    """ "-Düzenlenen eğitim sayısı -Katılımcı sayısı" -> two names. A dash inside a word
+    or between numbers ("18-25 yaş") is not a separator."""
+    s = str(text or "").replace("\r", "\n")
+    if not clean_text(s) or clean_text(s) in {"-", "–"}:
+        return []
+    parts = re.split(r"(?:^|\n|(?<=\s))[-–•]\s*(?=[^\W\d_])", s)
+    names = [clean_text(p).lstrip("-–• ").rstrip(":,;").strip() for p in parts]
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        lines = [clean_text(x).lstrip("-–• ").rstrip(":,;") for x in s.split("\n")]
+        lines = [x for x in lines if x]
+        if len(lines) > 1 and all(x[:1].isupper() for x in lines):
+            return lines
+    return names
+
+
+def _grouping(text: str) -> tuple[str, str, str] | None:
+    """("theme" | "goal" | "strategy" | "aim", code, title) for a row between activities."""
+    s = clean_text(text)
+    folded = tr_fold(s)
+    m = re.match(r"^tema\s*[:|\-]?\s*(.*)$", folded)
+    if m:
+        code, title = split_code(s[len(s) - len(m.group(1)) :])
+        return "theme", code, title
+    m = re.match(r"^strateji\s*(\d+(?:\s*\.\s*\d+)*)?\s*\.?\s*[:\-]?\s*(.*)$", folded)
+    if m:
+        rest = s[len(s) - len(m.group(2)) :] if m.group(2) else ""
+        return "strategy", re.sub(r"\s+", "", m.group(1) or ""), rest
+    m = re.match(r"^(hedef|amaç)\s*(\d+(?:\.\d+)*)?\s*(?:\.\s|\.?\s*[:\-])\s*(.*)$", folded)
+    if m:
+        rest = s[len(s) - len(m.group(3)) :]
+        return ("goal" if m.group(1) == "hedef" else "aim"), m.group(2) or "", rest
+    m = re.match(r"^(\d+(?:\.\d+)*)\s*\.?\s*(hedef|amaç|strateji)\s*[:\-]\s*(.*)$", folded)
+    if m:
+        rest = s[len(s) - len(m.group(3)) :]
+        kind = {"hedef": "goal", "amaç": "aim", "strateji": "strategy"}[m.group(2)]
+        return kind, m.group(1), rest
+    code, title = split_code(s)
+    if code and title:
+        depth = code.count(".") + 1
+        if depth == 1:
+            return "theme", code, title
+        if depth == 2:
+            return "goal", code, title
+    return None
+
+
+@dataclass
+class _State:
+    theme: tuple[str, str] = ("", "")
+    goal: tuple[str, str] = ("", "")
+    strategy: tuple[str, str] = ("", "")
+    goal_from_aim: bool = False
+    activity_no: int = 0
+    activity_text: str = ""
+    activity: dict = field(default_factory=dict)
+    seen_indicators: dict = field(default_factory=dict)
+
+
+def parse_workbook(source, *, report_year: int | None = None) -> ParsedPlan:
+    wb = open_workbook(source)
+    result = ParsedPlan()
+    counter = [0]
+    preamble_goals: dict[str, tuple[str, str]] = {}
+    any_header = False
+    sheet_count = 0
+    for ws in wb.worksheets:
+        sheet_count += 1
+        header: HeaderMap | None = None
+        state = _State()
+        pending_theme_title = ""
+        last_preamble_theme = ""
+        for row_idx, values in iter_sheet_rows(ws, max_cells=_max_cells(), counter=counter):
+            texts = [clean_text(v) for v in values if v is not None and clean_text(v)]
+            if not texts:
+                continue
+            candidate = find_header(row_idx, values)
+            if candidate is not None and (
+                header is None
+                or candidate.signature == header.signature
+                or len(candidate.signature) >= 3
+            ):
+                if header is None or candidate.signature != header.signature:
+                    header = candidate
+                    any_header = True
+                    result.target_years.update(header.target_years)
+                    if header.realization_year and not result.report_year:
+                        result.report_year = header.realization_year
+                    if {"aim", "objective"} <= header.columns.keys():
+                        result.has_aim_and_objective = True
+                if pending_theme_title and "theme" not in header.columns:
+                    code, title = split_code(pending_theme_title)
+                    state.theme = (code, title)
+                    state.goal = state.strategy = ("", "")
+                    if code in preamble_goals:
+                        state.goal = preamble_goals[code]
+                    pending_theme_title = ""
+                continue
+            if header is None:
+                # title rows and a preamble (Büyükçekmece lists its themes and goals)
+                joined = " ".join(texts)
+                m = TITLE_YEAR_RE.search(joined)
+                if m and not result.report_year:
+                    result.report_year = int(m.group(1))
+                g = _grouping(joined)
+                if g and g[0] == "theme":
+                    last_preamble_theme = g[1]
+                    pending_theme_title = joined
+                elif g and g[0] == "goal" and last_preamble_theme:
+                    preamble_goals[last_preamble_theme] = (g[1], g[2])
+                else:
+                    if not result.title and not m:
+                        result.title = joined[:300]
+                    pending_theme_title = joined if not m else pending_theme_title
+                continue
+            title_row = _data_row(
+                result, header, state, ws.title, row_idx, values, texts, preamble_goals
+            )
+            if title_row:
+                pending_theme_title = title_row
+        if header is None and sheet_count > 1:
+            result.warnings.append(
+                WorkbookIssue("Başlık satırı bulunamadı; sayfa atlandı.", sheet=ws.title)
+            )
+    if not any_header:
+        if counter[0] == 0:
+            raise WorkbookError("Çalışma kitabı boş: hiçbir sayfada veri yok.")
+        raise WorkbookError(
+            "Başlık satırı bulunamadı: ilk satırlarda “Faaliyet” (ya da “Eylem”) ve "
+            "“Gösterge”, “Sorumlu birim”, yıl gibi sütun başlıkları olmalı."
+        )
+    if report_year:
+        result.report_year = report_year
+    if result.errors:
+        raise WorkbookError(result.errors)
+    return result
+
+
+def _max_cells() -> int:
+    from django.conf import settings
+
+    return settings.IMPORT_MAX_CELLS
+
+
+def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goals) -> str | None:
+    """Read one row below a header into ``result``; returns a table title if it is one."""
+    cols = header.columns
+    get = header.get
+    grouping_cols = {
+        cols[k] for k in ("theme", "aim", "objective", "strategy", "activity", "code") if k in cols
+    }
+    other = [
+        v
+        for i, v in enumerate(values)
+        if i not in grouping_cols and v is not None and clean_text(v)
+    ]
+    activity_text = clean_text(get(values, "activity"))
+    if "code" in cols and clean_text(get(values, "code")):
+        activity_text = f"{clean_text(get(values, 'code'))} {activity_text}".strip()
+
+    # a row between the activities: theme, goal or strategy (merged across or not)
+    if not other:
+        only_grouping_columns = not activity_text or len(texts) > 1
+        joined = " ".join(texts)
+        g = _grouping(joined) if (only_grouping_columns or not activity_text) else None
+        if (
+            g is None
+            and activity_text
+            and not any(
+                clean_text(get(values, k)) for k in ("aim", "objective", "strategy", "theme")
+            )
+        ):
+            g = _grouping(activity_text)
+            if g is not None and g[0] == "goal" and re.match(r"^\d+\.\d+\.\d+", activity_text):
+                g = None
+        if g is not None:
+            kind, code, title = g
+            if kind == "theme":
+                state.theme = (code, title)
+                state.goal = preamble_goals.get(code, ("", ""))
+                state.strategy = ("", "")
+                state.goal_from_aim = False
+            elif kind == "goal" and state.goal_from_aim:
+                state.strategy = (code, title)  # Narlıdere: AMAÇ > HEDEF
+            elif kind in ("goal", "aim"):
+                state.goal = (code, title)
+                state.strategy = ("", "")
+                state.goal_from_aim = kind == "aim"
+                if kind == "aim":
+                    result.has_aim_and_objective = True
+            else:
+                if not state.goal[0] and not state.goal[1]:
+                    result.goal_is_strategy = True
+                    state.goal = (code, title)
+                else:
+                    state.strategy = (code, title)
+            state.activity = {}
+            return
+        if activity_text and re.match(r"^\d+(\.\d+)+", activity_text):
+            pass  # an activity with nothing else filled in: read it below
+        elif state.activity and activity_text:
+            # a line of the activity text that Word put in a row of its own
+            state.activity["title"] += " " + activity_text
+            for r in result.rows:
+                if r.activity_key == state.activity_no:
+                    r.activity_title = state.activity["title"]
+            return
+        elif not state.activity:
+            return joined  # a table title (Narlıdere's theme) before the next header
+
+    # grouping columns (Narlıdere), merged down: a blank cell keeps the value above
+    if "theme" in cols and clean_text(get(values, "theme")):
+        code, title = split_code(
+            re.sub(r"^(?i:tema)\s*[:\-]?\s*", "", clean_text(get(values, "theme")))
+        )
+        if (code, title) != state.theme:
+            state.theme, state.goal, state.strategy = (code, title), ("", ""), ("", "")
+    aim_col = "aim" if "aim" in cols else ("objective" if "objective" in cols else None)
+    sub_col = (
+        "objective"
+        if aim_col == "aim" and "objective" in cols
+        else ("strategy" if "strategy" in cols else None)
+    )
+    if aim_col and clean_text(get(values, aim_col)):
+        code, title = _level_cell(get(values, aim_col))
+        if (code, title) != state.goal:
+            state.goal, state.strategy = (code, title), ("", "")
+    if sub_col and clean_text(get(values, sub_col)):
+        state.strategy = _level_cell(get(values, sub_col))
+
+    if not state.theme[0] and not state.theme[1]:
+        state.theme = ("", sheet)
+
+    key_activity = clean_text(get(values, "key_activity"))
+    same_activity = bool(state.activity) and (
+        (key_activity and key_activity == state.activity.get("key"))
+        or (not key_activity and (not activity_text or activity_text == state.activity_text))
+    )
+    if activity_text == "" and not state.activity:
+        result.errors.append(
+            WorkbookIssue(
+                "Faaliyet hücresi boş ve üstünde bir faaliyet yok.",
+                sheet=sheet,
+                row=row_idx,
+                column=cols.get("activity", 0) + 1,
+                header=header.texts.get(cols.get("activity"), ""),
+            )
+        )
+        return
+    if not same_activity:
+        code, title = split_code(activity_text)
+        state.activity_no += 1
+        state.activity_text = activity_text
+        state.activity = {
+            "key": key_activity,
+            "code": code,
+            "title": title,
+            "timing": clean_text(get(values, "timing")),
+            "responsible": _multiline(get(values, "responsible")),
+            "partners": _multiline(get(values, "partners")),
+            "parents": (state.theme, state.goal, state.strategy),
+        }
+        state.seen_indicators = {}
+    else:
+        act = state.activity
+        for name in ("timing", "responsible", "partners"):
+            if not act[name] and get(values, name) is not None:
+                act[name] = _multiline(get(values, name))
+    act = state.activity
+    theme, goal, strategy = act["parents"]
+
+    # error values of formulas are reported, not imported
+    for idx, v in enumerate(values):
+        if is_error_value(v):
+            result.errors.append(
+                WorkbookIssue(
+                    f"Formül hatası “{v}”: hücrenin değeri okunamıyor; formülü düzeltin ya da "
+                    "değeri yazın.",
+                    sheet=sheet,
+                    row=row_idx,
+                    column=idx + 1,
+                    header=header.texts.get(idx, ""),
+                )
+            )
+
+    names = split_indicators(get(values, "indicator")) if "indicator" in cols else []
+    targets = {y: _raw(values, i) for y, i in header.target_years.items()}
+    realization = _raw(values, cols["realization"]) if "realization" in cols else None
+    level = clean_text(get(values, "key_target_level"))
+    activity_level = tr_fold(level) == "faaliyet" or (len(names) > 1 and "baseline" not in cols)
+    if activity_level:
+        result.activity_level_targets = True
+    base = dict(
+        theme_code=theme[0],
+        theme_title=theme[1],
+        goal_code=goal[0],
+        goal_title=goal[1],
+        strategy_code=strategy[0],
+        strategy_title=strategy[1],
+        activity_code=act["code"],
+        activity_title=act["title"],
+        timing=act["timing"],
+        responsible=act["responsible"],
+        partners=act["partners"],
+        activity_key=state.activity_no,
+        columns={"activity": header.texts.get(cols.get("activity"), "")},
+    )
+    real_cell = {}
+    if realization not in (None, ""):
+        real_cell = {"__report__": realization}
+    if not names:
+        if not any(r.activity_key == state.activity_no for r in result.rows):
+            result.rows.append(
+                PlanRow(
+                    **base,
+                    source=SourceRef(sheet, row_idx),
+                    activity_targets=targets if activity_level else {},
+                )
+            )
+        elif activity_level:
+            for r in result.rows:
+                if r.activity_key == state.activity_no:
+                    r.activity_targets = targets
+                    break
+        return
+    for n, name in enumerate(names):
+        folded = tr_fold(name)
+        if folded in state.seen_indicators:
+            result.errors.append(
+                WorkbookIssue(
+                    f"“{name}” göstergesi bu faaliyette ikinci kez geçiyor (ilki "
+                    f"{state.seen_indicators[folded]}. satırda). Satır iki kez yapıştırılmış "
+                    "olabilir.",
+                    sheet=sheet,
+                    row=row_idx,
+                    column=cols["indicator"] + 1,
+                    header=header.texts.get(cols["indicator"], ""),
+                )
+            )
+            continue
+        state.seen_indicators[folded] = row_idx
+        per_indicator = not activity_level and n == 0
+        result.rows.append(
+            PlanRow(
+                **base,
+                indicator=name,
+                baseline=_raw(values, cols["baseline"])
+                if per_indicator and "baseline" in cols
+                else "",
+                targets=targets if per_indicator else {},
+                realizations=dict(real_cell) if per_indicator else {},
+                activity_targets=targets
+                if activity_level
+                and n == 0
+                and not any(
+                    r.activity_key == state.activity_no and r.activity_targets for r in result.rows
+                )
+                else {},
+                source=SourceRef(sheet, row_idx),
+            )
+        )
+
+
+def _level_cell(value) -> tuple[str, str]:
+    text = re.sub(r"^(?i:amaç|hedef|strateji)\s*", "", clean_text(value))
+    text = re.sub(r"^(\d+(?:\.\d+)*)\s*[:\-]\s*", r"\1. ", text)
+    return split_code(text)
+
+
+def _multiline(value) -> str:
+    if value is None:
+        return ""
+    return str(value).replace("\r", "")
+
+
+def _raw(values, idx):
+    if idx is None or idx >= len(values):
+        return ""
+    v = values[idx]
+    if v is None:
+        return ""
+    if is_error_value(v):
+        return ""
+    return v if not isinstance(v, str) else v.strip()
+
+
+# ------------------------------------------------------------------ the service
+
+
+@dataclass
+class ImportResult:
+    plan: Plan | None
+    summary: BuildSummary
+    warnings: list[str]
+    dry_run: bool
+    report_year: int | None = None
+
+
+class DryRunRollback(Exception):
+    pass
+
+
+def import_plan(
+    *,
+    source,
+    municipality_name: str,
+    title: str | None = None,
+    year: int | None = None,
+    first_year: int | None = None,
+    last_year: int | None = None,
+    dry_run: bool = False,
+    file_name: str = "",
+    user=None,
+) -> ImportResult:
+    """Parse and store a plan workbook in one transaction (rolled back on a dry run)."""
+    parsed = parse_workbook(source, report_year=year)
+    years = set(parsed.target_years)
+    if parsed.report_year:
+        years.add(parsed.report_year)
+    for r in parsed.rows:
+        t = parse_timing(r.timing)
+        if t["start_year"]:
+            years.update({t["start_year"], t["end_year"]})
+    if first_year:
+        years.add(first_year)
+    if last_year:
+        years.add(last_year)
+    if not years:
+        raise WorkbookError(
+            "Planın yılları bulunamadı: tabloda yıl sütunu (ör. “2024”) ya da tarih aralığı "
+            "yok. Yılı --year ile verin."
+        )
+    has_realization = any(r.realizations for r in parsed.rows)
+    if has_realization and not parsed.report_year:
+        raise WorkbookError(
+            "“Gerçekleşme” sütununun hangi yıla ait olduğu bulunamadı: başlıkta “2024 YILI "
+            "GERÇEKLEŞME RAPORU” gibi bir satır yok. Yılı --year ile verin."
+        )
+    for r in parsed.rows:
+        if "__report__" in r.realizations:
+            r.realizations = {parsed.report_year: r.realizations.pop("__report__")}
+    plan_title = clean_text(title) or parsed.title or Path(file_name or "plan").stem
+    labels = _labels(parsed)
+    warnings = [str(w) for w in parsed.warnings]
+    try:
+        with transaction.atomic():
+            municipality = get_or_create_municipality(municipality_name)
+            plan, summary, row_indicators = build_plan(
+                municipality=municipality,
+                title=plan_title[:300],
+                first_year=min(years),
+                last_year=max(years),
+                rows=parsed.rows,
+                labels=labels,
+            )
+            from monitoring.services import store_plan_realizations
+
+            summary.realizations, more = store_plan_realizations(
+                rows=row_indicators,
+                first_year=plan.first_year,
+                last_year=plan.last_year,
+                user=user,
+            )
+            summary.warnings.extend(more)
+            warnings.extend(summary.warnings)
+            if dry_run:
+                raise DryRunRollback
+    except DryRunRollback:
+        return ImportResult(None, summary, warnings, True, parsed.report_year)
+    return ImportResult(plan, summary, warnings, False, parsed.report_year)
+
+
+def _labels(parsed: ParsedPlan) -> dict[str, str]:
+    if parsed.has_aim_and_objective:
+        return {"goal_label": "Amaç", "strategy_label": "Hedef", "activity_label": "Eylem"}
+    if parsed.goal_is_strategy:
+        return {"goal_label": "Strateji", "strategy_label": ""}
+    return {}
+
+
+def existing_municipality(name: str) -> Municipality | None:
+    return Municipality.objects.filter(name=clean_text(name)).first()
