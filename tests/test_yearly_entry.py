@@ -124,3 +124,18 @@ def test_entry_page_query_count_does_not_grow(admin_client_tr, django_assert_num
     for plan in (small, big):
         with django_assert_num_queries(10):
             admin_client_tr.get(URL, {"plan": plan.pk, "year": 2024})
+
+
+def test_ids_over_a_thousand_are_not_written_with_a_thousands_separator(admin_client_tr):
+    """Turkish number formatting must not turn option values into "12.345"."""
+    from .factories import ActivityFactory, IndicatorFactory, PlanFactory, UnitFactory
+
+    plan = PlanFactory(id=23456)
+    unit = UnitFactory(id=12345, municipality=plan.municipality)
+    activity = ActivityFactory(theme__plan=plan)
+    activity.responsible_units.add(unit)
+    ind = IndicatorFactory(id=34567, activity=activity)
+    response = admin_client_tr.get(URL, {"plan": 23456, "year": 2024})
+    assert 'value="23456"' in response.text
+    assert 'value="12345"' in response.text
+    assert 'id="row-34567"' in response.text and f'name="r_{ind.pk}"' in response.text
