@@ -14,6 +14,8 @@ from plans.models import Plan, Unit
 
 from .entry import YearlyEntryForm, entry_rows, save_yearly_entries
 from .models import Realization
+from .report import report_response
+from .uploads import realization_import_view
 
 
 class RealizationInline(admin.TabularInline):
@@ -110,14 +112,37 @@ class RealizationAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.yearly_entry_view),
                 name="monitoring_realization_yearly_entry",
             ),
+            path(
+                "ice-aktar/",
+                self.admin_site.admin_view(self.import_view),
+                name="monitoring_realization_import",
+            ),
+            path(
+                "rapor/<int:plan_id>/",
+                self.admin_site.admin_view(self.report_view),
+                name="monitoring_realization_report",
+            ),
             *super().get_urls(),
         ]
+
+    def plans_for(self, request):
+        return Plan.objects.select_related("municipality")
+
+    def import_view(self, request):
+        return realization_import_view(self, request, self.plans_for(request))
+
+    def report_view(self, request, plan_id):
+        """The Gerçekleşme Raporu; with ?unit= and ?empty=1 the form for one unit."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        plan = get_object_or_404(self.plans_for(request), pk=plan_id)
+        return report_response(plan, request.GET)
 
     def yearly_entry_view(self, request):
         """Pick plan, year and (optionally) unit; enter every realization in one form."""
         if not self.has_change_permission(request) or not self.has_add_permission(request):
             raise PermissionDenied
-        plans = Plan.objects.select_related("municipality")
+        plans = self.plans_for(request)
         plan = year = unit = None
         plan_id = request.GET.get("plan", "")
         if plan_id.isdigit():

@@ -13,6 +13,9 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -278,13 +281,34 @@ def report_bytes(plan: Plan, year: int, **kwargs) -> bytes:
     return buffer.getvalue()
 
 
-def report_filename(plan: Plan, year: int, unit: Unit | None = None) -> str:
-    from django.utils.text import slugify
-
-    base = slugify(f"{plan.municipality.name} {year} gerceklesme raporu".replace("ı", "i"))
+def report_filename(plan: Plan, year: int, unit: Unit | None = None, empty: bool = False) -> str:
+    kind = "gerceklesme formu" if empty else "gerceklesme raporu"
+    base = slugify(f"{plan.municipality.name} {year} {kind}".replace("ı", "i"))
     if unit is not None:
         base += "-" + slugify(unit.name.replace("ı", "i"))[:40]
     return f"{base}.xlsx"
+
+
+def report_response(plan: Plan, params) -> HttpResponse:
+    """An HTTP download of the report: ?year= (default: the latest year with figures,
+    else the first), ?unit= for one responsible unit, ?empty=1 for the blank form."""
+    year_raw = str(params.get("year", ""))
+    year = int(year_raw) if year_raw.isdigit() else None
+    if year not in plan.years:
+        year = plan.first_year
+    unit = None
+    unit_raw = str(params.get("unit", ""))
+    if unit_raw.isdigit():
+        unit = get_object_or_404(Unit, pk=int(unit_raw), municipality=plan.municipality)
+    empty = params.get("empty") in ("1", "true", "evet")
+    data = report_bytes(plan, year, unit=unit, with_realizations=not empty)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{report_filename(plan, year, unit, empty=empty)}"'
+    )
+    return response
 
 
 def percent_display(value: Decimal | None) -> str:

@@ -193,6 +193,22 @@ class PlanAdmin(admin.ModelAdmin):
             )
         )
 
+    change_list_template = "admin/plans/plan/change_list.html"
+
+    def get_urls(self):
+        from django.urls import path
+
+        from monitoring.uploads import plan_import_view
+
+        return [
+            path(
+                "ice-aktar/",
+                self.admin_site.admin_view(lambda request: plan_import_view(self, request)),
+                name="plans_plan_import",
+            ),
+            *super().get_urls(),
+        ]
+
     @admin.display(description=_("dönem"))
     def period(self, obj):
         return f"{obj.first_year}–{obj.last_year}"
@@ -210,14 +226,20 @@ class PlanAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "-"
         entry = reverse("admin:monitoring_realization_yearly_entry")
+        report = reverse("admin:monitoring_realization_report", args=[obj.pk])
+        reports = format_html_join(
+            " ", "<a href='{}?year={}'>{}</a>", ((report, y, y) for y in obj.years)
+        )
         return format_html(
-            "{} · {} · {} · <a href='{}?{}'>{}</a>",
+            "{} · {} · {} · <a href='{}?{}'>{}</a> · {} {}",
             changelist_link(Theme, _("Temalar"), plan__id__exact=obj.pk),
             changelist_link(Activity, _("Faaliyetler"), plan=obj.pk),
             changelist_link(Indicator, _("Göstergeler"), plan=obj.pk),
             entry,
             urlencode({"plan": obj.pk}),
             _("Yıllık gerçekleşme girişi"),
+            _("Gerçekleşme raporu (xlsx):"),
+            reports,
         )
 
     @admin.display(description=_("temalar, hedefler ve faaliyetler"))

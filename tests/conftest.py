@@ -20,3 +20,9 @@ def superuser(db):
 def admin_client_tr(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded and evidence files go to a temporary folder, never into the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"
