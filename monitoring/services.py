@@ -38,6 +38,11 @@ def store_plan_realizations(
                 warnings.append(f"{row.source.cell()}: {year} yılı planın dönemi dışında.")
                 continue
             parsed = parse_figure(raw, aliases)
+            if parsed.state == "text" and indicator.value_type != "milestone":
+                warnings.append(
+                    f"{row.source.cell(row.columns.get('realization', 'Gerçekleşme'))}: "
+                    f"“{parsed.raw}” bir sayı değil; metin olarak alındı, kontrol edin."
+                )
             objs.extend(
                 figure_objects(
                     Realization,

@@ -47,20 +47,26 @@ class ParsedPlan:
 
 
 def split_indicators(text: object) -> list[str]:
-    """ "-Düzenlenen eğitim sayısı -Katılımcı sayısı" -> two names. A dash inside a word
-    or between numbers ("18-25 yaş") is not a separator."""
+    """Indicator names in one cell: "-Düzenlenen eğitim sayısı -Katılımcı sayısı" gives
+    two, and so do two lines (a line starting in lower case continues the one above).
+    A dash inside a word or between numbers ("18-25 yaş") is not a separator."""
     s = str(text or "").replace("\r", "\n")
     if not clean_text(s) or clean_text(s) in {"-", "–"}:
         return []
-    parts = re.split(r"(?:^|\n|(?<=\s))[-–•]\s*(?=[^\W\d_])", s)
-    names = [clean_text(p).lstrip("-–• ").rstrip(":,;").strip() for p in parts]
-    names = [n for n in names if n]
-    if len(names) <= 1:
-        lines = [clean_text(x).lstrip("-–• ").rstrip(":,;") for x in s.split("\n")]
-        lines = [x for x in lines if x]
-        if len(lines) > 1 and all(x[:1].isupper() for x in lines):
-            return lines
-    return names
+    lines: list[str] = []
+    for line in s.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if lines and not re.match(r"^[-–•]", line) and not line[:1].isupper():
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    names: list[str] = []
+    for line in lines:
+        parts = re.split(r"(?:^|(?<=\s))[-–•]\s*(?=[^\W\d_])", line)
+        names.extend(clean_text(p).lstrip("-–• ").rstrip(":,;").strip() for p in parts)
+    return [n for n in names if n]
 
 
 def _grouping(text: str) -> tuple[str, str, str] | None:
@@ -106,22 +112,63 @@ class _State:
     seen_indicators: dict = field(default_factory=dict)
 
 
+KEYWORD_ROW_RE = re.compile(r"^(tema|strateji|(hedef|amaç)\s*\d)")
+RULE_RE = re.compile(r"^[-–—_=.*\s]+$")
+GROUPING_COLUMNS = {"aim", "objective", "strategy", "theme"}
+
+
+def _apply_grouping(
+    result: ParsedPlan, state: _State, g: tuple[str, str, str], preamble_goals: dict
+) -> None:
+    """A theme, goal (aim) or strategy row: set the current level, below it nothing."""
+    kind, code, title = g
+    if kind == "theme":
+        state.theme = (code, title)
+        state.goal = preamble_goals.get(code or title, ("", ""))
+        state.strategy = ("", "")
+        state.goal_from_aim = False
+    elif kind == "goal" and state.goal_from_aim:
+        state.strategy = (code, title)  # Narlıdere: AMAÇ > HEDEF
+    elif kind in ("goal", "aim"):
+        state.goal = (code, title)
+        state.strategy = ("", "")
+        state.goal_from_aim = kind == "aim"
+        if kind == "aim":
+            result.has_aim_and_objective = True
+        if state.theme != ("", ""):
+            # remembered: a table repeating "TEMA | 1.EĞİTİM" gets its goal back
+            preamble_goals[state.theme[0] or state.theme[1]] = (code, title)
+    elif state.goal == ("", ""):
+        result.goal_is_strategy = True
+        state.goal = (code, title)
+    else:
+        state.strategy = (code, title)
+    state.activity = {}
+
+
+def _theme_title(text: str) -> tuple[str, str]:
+    """A table's title naming its theme: "EĞİTİM", "3.1. EĞİTİM" (a chapter number, not
+    the theme's code), "TEMA 2: İSTİHDAM"."""
+    g = _grouping(text)
+    if g and g[0] == "theme":
+        return g[1], g[2]
+    code, title = split_code(text)
+    return ("", title) if "." in code else (code, title)
+
+
 def parse_workbook(source, *, report_year: int | None = None) -> ParsedPlan:
     wb = open_workbook(source)
     result = ParsedPlan()
     counter = [0]
     preamble_goals: dict[str, tuple[str, str]] = {}
     any_header = False
-    sheet_count = 0
     for ws in wb.worksheets:
-        sheet_count += 1
         header: HeaderMap | None = None
         state = _State()
-        pending_theme_title = ""
-        last_preamble_theme = ""
+        held: tuple | None = None  # a lone text row (and the header above it), decided later
         for row_idx, values in iter_sheet_rows(ws, max_cells=_max_cells(), counter=counter):
             texts = [clean_text(v) for v in values if v is not None and clean_text(v)]
-            if not texts:
+            if not texts or all(RULE_RE.match(t) for t in texts):
                 continue
             candidate = find_header(row_idx, values)
             if candidate is not None and (
@@ -132,42 +179,35 @@ def parse_workbook(source, *, report_year: int | None = None) -> ParsedPlan:
                 if header is None or candidate.signature != header.signature:
                     header = candidate
                     any_header = True
+                    _check_columns(result, header, ws.title)
                     result.target_years.update(header.target_years)
                     if header.realization_year and not result.report_year:
                         result.report_year = header.realization_year
                     if {"aim", "objective"} <= header.columns.keys():
                         result.has_aim_and_objective = True
-                if pending_theme_title and "theme" not in header.columns:
-                    code, title = split_code(pending_theme_title)
-                    state.theme = (code, title)
-                    state.goal = state.strategy = ("", "")
-                    if code in preamble_goals:
-                        state.goal = preamble_goals[code]
-                    pending_theme_title = ""
+                if held is not None:
+                    if GROUPING_COLUMNS & header.columns.keys():
+                        # the title of the table that follows names its theme
+                        state.theme = _theme_title(" ".join(held[2]))
+                        state.goal = state.strategy = ("", "")
+                        state.activity = {}
+                    else:
+                        _lone_row(result, held[3], state, ws.title, held, preamble_goals)
+                    held = None
+                continue
+            if held is not None:
+                _lone_row(result, held[3], state, ws.title, held, preamble_goals)
+                held = None
+            if len(texts) == 1 and (header is None or GROUPING_COLUMNS & header.columns.keys()):
+                held = (row_idx, values, texts, header)
                 continue
             if header is None:
-                # title rows and a preamble (Büyükçekmece lists its themes and goals)
-                joined = " ".join(texts)
-                m = TITLE_YEAR_RE.search(joined)
-                if m and not result.report_year:
-                    result.report_year = int(m.group(1))
-                g = _grouping(joined)
-                if g and g[0] == "theme":
-                    last_preamble_theme = g[1]
-                    pending_theme_title = joined
-                elif g and g[0] == "goal" and last_preamble_theme:
-                    preamble_goals[last_preamble_theme] = (g[1], g[2])
-                else:
-                    if not result.title and not m:
-                        result.title = joined[:300]
-                    pending_theme_title = joined if not m else pending_theme_title
+                _preamble_row(result, state, texts, preamble_goals)
                 continue
-            title_row = _data_row(
-                result, header, state, ws.title, row_idx, values, texts, preamble_goals
-            )
-            if title_row:
-                pending_theme_title = title_row
-        if header is None and sheet_count > 1:
+            _data_row(result, header, state, ws.title, row_idx, values, texts, preamble_goals)
+        if held is not None:
+            _lone_row(result, held[3], state, ws.title, held, preamble_goals)
+        if header is None and len(wb.worksheets) > 1:
             result.warnings.append(
                 WorkbookIssue("Başlık satırı bulunamadı; sayfa atlandı.", sheet=ws.title)
             )
@@ -180,9 +220,55 @@ def parse_workbook(source, *, report_year: int | None = None) -> ParsedPlan:
         )
     if report_year:
         result.report_year = report_year
+    _settle_activity_targets(result)
     if result.errors:
         raise WorkbookError(result.errors)
     return result
+
+
+def _check_columns(result: ParsedPlan, header: HeaderMap, sheet: str) -> None:
+    """Values per indicator (Mevcut, Gerçekleşme) need an indicator column to belong to."""
+    cols = header.columns
+    if "indicator" not in cols and ({"baseline", "realization"} & cols.keys()):
+        result.errors.append(
+            WorkbookIssue(
+                "“Gösterge” sütunu yok: “Mevcut” ve “Gerçekleşme” değerleri bir göstergeye "
+                "bağlanamaz. Göstergeler sütununu ekleyin.",
+                sheet=sheet,
+                row=header.row,
+            )
+        )
+    if "activity" not in cols:
+        result.errors.append(
+            WorkbookIssue("“Faaliyet” (ya da “Eylem”) sütunu yok.", sheet=sheet, row=header.row)
+        )
+
+
+def _preamble_row(result, state, texts, preamble_goals) -> None:
+    """Above the first header: the plan's title, the report year, and Büyükçekmece's list
+    of themes with their goals."""
+    joined = " ".join(texts)
+    m = TITLE_YEAR_RE.search(joined)
+    if m:
+        result.report_year = result.report_year or int(m.group(1))
+        return
+    g = _grouping(joined)
+    if g is not None:
+        _apply_grouping(result, state, g, preamble_goals)
+    elif not result.title:
+        result.title = joined[:300]
+    elif state.theme == ("", ""):
+        state.theme = ("", "")  # more title text: ignored
+
+
+def _lone_row(result, header, state, sheet, held, preamble_goals) -> None:
+    row_idx, values, texts, _ = held
+    if header is None:
+        if state.theme == ("", "") and not result.title:
+            result.title = texts[0][:300]
+        _preamble_row(result, state, texts, preamble_goals)
+        return
+    _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goals)
 
 
 def _max_cells() -> int:
@@ -207,8 +293,17 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
     if "code" in cols and clean_text(get(values, "code")):
         activity_text = f"{clean_text(get(values, 'code'))} {activity_text}".strip()
 
+    # "TEMA | 1.EĞİTİM", "STRATEJİ 1.1. | ...": a keyword row, whatever columns it spans
+    if len(texts) <= 3 and KEYWORD_ROW_RE.match(tr_fold(texts[0])):
+        g = _grouping(" ".join(texts))
+        if g is not None:
+            _apply_grouping(result, state, g, preamble_goals)
+            return None
     # a row between the activities: theme, goal or strategy (merged across or not)
-    if not other:
+    in_level_columns = any(
+        clean_text(get(values, k)) for k in ("aim", "objective", "strategy", "theme")
+    )
+    if not other and not in_level_columns:
         only_grouping_columns = not activity_text or len(texts) > 1
         joined = " ".join(texts)
         g = _grouping(joined) if (only_grouping_columns or not activity_text) else None
@@ -223,27 +318,7 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
             if g is not None and g[0] == "goal" and re.match(r"^\d+\.\d+\.\d+", activity_text):
                 g = None
         if g is not None:
-            kind, code, title = g
-            if kind == "theme":
-                state.theme = (code, title)
-                state.goal = preamble_goals.get(code, ("", ""))
-                state.strategy = ("", "")
-                state.goal_from_aim = False
-            elif kind == "goal" and state.goal_from_aim:
-                state.strategy = (code, title)  # Narlıdere: AMAÇ > HEDEF
-            elif kind in ("goal", "aim"):
-                state.goal = (code, title)
-                state.strategy = ("", "")
-                state.goal_from_aim = kind == "aim"
-                if kind == "aim":
-                    result.has_aim_and_objective = True
-            else:
-                if not state.goal[0] and not state.goal[1]:
-                    result.goal_is_strategy = True
-                    state.goal = (code, title)
-                else:
-                    state.strategy = (code, title)
-            state.activity = {}
+            _apply_grouping(result, state, g, preamble_goals)
             return
         if activity_text and re.match(r"^\d+(\.\d+)+", activity_text):
             pass  # an activity with nothing else filled in: read it below
@@ -255,7 +330,7 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
                     r.activity_title = state.activity["title"]
             return
         elif not state.activity:
-            return joined  # a table title (Narlıdere's theme) before the next header
+            return None  # text above the first activity that names nothing we know
 
     # grouping columns (Narlıdere), merged down: a blank cell keeps the value above
     if "theme" in cols and clean_text(get(values, "theme")):
@@ -280,11 +355,38 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
     if not state.theme[0] and not state.theme[1]:
         state.theme = ("", sheet)
 
+    if (
+        state.activity
+        and activity_text.startswith("(")
+        and not split_code(activity_text)[0]
+        and activity_text != state.activity_text
+    ):
+        # "(Örneğin hamilelik, ...)": the activity's text went on in the next row
+        state.activity["title"] += " " + activity_text
+        for r in result.rows:
+            if r.activity_key == state.activity_no:
+                r.activity_title = state.activity["title"]
+        state.activity_text = activity_text
     key_activity = clean_text(get(values, "key_activity"))
     same_activity = bool(state.activity) and (
         (key_activity and key_activity == state.activity.get("key"))
         or (not key_activity and (not activity_text or activity_text == state.activity_text))
     )
+    if not activity_text and state.activity and state.strategy != state.activity["parents"][2]:
+        # a new objective (or aim) with no action under it: keep the level itself
+        result.rows.append(
+            PlanRow(
+                theme_code=state.theme[0],
+                theme_title=state.theme[1],
+                goal_code=state.goal[0],
+                goal_title=state.goal[1],
+                strategy_code=state.strategy[0],
+                strategy_title=state.strategy[1],
+                source=SourceRef(sheet, row_idx),
+            )
+        )
+        state.activity = {}
+        return None
     if activity_text == "" and not state.activity:
         result.errors.append(
             WorkbookIssue(
@@ -335,10 +437,7 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
     names = split_indicators(get(values, "indicator")) if "indicator" in cols else []
     targets = {y: _raw(values, i) for y, i in header.target_years.items()}
     realization = _raw(values, cols["realization"]) if "realization" in cols else None
-    level = clean_text(get(values, "key_target_level"))
-    activity_level = tr_fold(level) == "faaliyet" or (len(names) > 1 and "baseline" not in cols)
-    if activity_level:
-        result.activity_level_targets = True
+    level = tr_fold(clean_text(get(values, "key_target_level")))
     base = dict(
         theme_code=theme[0],
         theme_title=theme[1],
@@ -352,26 +451,19 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
         responsible=act["responsible"],
         partners=act["partners"],
         activity_key=state.activity_no,
-        columns={"activity": header.texts.get(cols.get("activity"), "")},
+        columns={
+            "activity": header.texts.get(cols.get("activity"), ""),
+            "level": level,
+            "baseline": "1" if "baseline" in cols else "",
+        },
     )
     real_cell = {}
     if realization not in (None, ""):
         real_cell = {"__report__": realization}
     if not names:
         if not any(r.activity_key == state.activity_no for r in result.rows):
-            result.rows.append(
-                PlanRow(
-                    **base,
-                    source=SourceRef(sheet, row_idx),
-                    activity_targets=targets if activity_level else {},
-                )
-            )
-        elif activity_level:
-            for r in result.rows:
-                if r.activity_key == state.activity_no:
-                    r.activity_targets = targets
-                    break
-        return
+            result.rows.append(PlanRow(**base, targets=targets, source=SourceRef(sheet, row_idx)))
+        return None
     for n, name in enumerate(names):
         folded = tr_fold(name)
         if folded in state.seen_indicators:
@@ -388,26 +480,61 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
             )
             continue
         state.seen_indicators[folded] = row_idx
-        per_indicator = not activity_level and n == 0
+        first = n == 0
         result.rows.append(
             PlanRow(
                 **base,
                 indicator=name,
-                baseline=_raw(values, cols["baseline"])
-                if per_indicator and "baseline" in cols
-                else "",
-                targets=targets if per_indicator else {},
-                realizations=dict(real_cell) if per_indicator else {},
-                activity_targets=targets
-                if activity_level
-                and n == 0
-                and not any(
-                    r.activity_key == state.activity_no and r.activity_targets for r in result.rows
-                )
-                else {},
+                baseline=_raw(values, cols["baseline"]) if first and "baseline" in cols else "",
+                targets=targets if first else {},
+                realizations=dict(real_cell) if first else {},
                 source=SourceRef(sheet, row_idx),
             )
         )
+    return None
+
+
+def _settle_activity_targets(result: ParsedPlan) -> None:
+    """Decide whether the year columns hold the indicators' targets (Mersin) or the
+    activity's (Büyükçekmece: one target cell for several indicators). Our own export
+    says so in a hidden column; otherwise a plan without a baseline column whose
+    activities share one target cell over several indicators has activity targets."""
+    groups: list[list[PlanRow]] = []
+    for row in result.rows:
+        if groups and groups[-1][0].activity_key == row.activity_key:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+
+    def shared_cell(group: list[PlanRow]) -> bool:
+        filled = [
+            r.targets
+            for r in group
+            if r.indicator and any(v not in ("", None) for v in r.targets.values())
+        ]
+        return len([r for r in group if r.indicator]) > 1 and (
+            len(filled) == 1 or (len(filled) > 1 and all(f == filled[0] for f in filled))
+        )
+
+    no_baseline = [g for g in groups if not g[0].columns.get("baseline")]
+    plan_wide = any(shared_cell(g) for g in no_baseline)
+    for group in groups:
+        level = group[0].columns.get("level", "")
+        indicators = [r for r in group if r.indicator]
+        if (
+            level == "faaliyet"
+            or not indicators
+            or (not level and plan_wide and not group[0].columns.get("baseline"))
+        ):
+            source = next(
+                (r.targets for r in group if any(v not in ("", None) for v in r.targets.values())),
+                {},
+            )
+            group[0].activity_targets = {y: v for y, v in source.items() if v not in ("", None)}
+            for r in group:
+                r.targets = {}
+            if group[0].activity_targets:
+                result.activity_level_targets = True
 
 
 def _level_cell(value) -> tuple[str, str]:

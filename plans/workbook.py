@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from .text import clean_text, tr_fold, tr_int
 
@@ -182,8 +182,35 @@ def cell_value(cell) -> object:
     return str(value)
 
 
+_MERGE_RE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def vertical_merges(ws) -> dict[int, list[tuple[int, int]]]:
+    """Cells merged down (an activity over its indicator rows, Narlıdere's AMAÇ over its
+    actions): {column index: [(top row, bottom row), ...]}. Read-only worksheets do not
+    expose merged ranges, so they are read from the sheet's XML."""
+    path = getattr(ws, "_worksheet_path", None)
+    if path is None:
+        return {}
+    with ws.parent._archive.open(path) as fh:
+        data = fh.read()
+    merges: dict[int, list[tuple[int, int]]] = {}
+    for c1, r1, c2, r2 in _MERGE_RE.findall(data):
+        top, bottom = int(r1), int(r2)
+        if bottom > top:
+            first = column_index_from_string(c1.decode()) - 1
+            last = column_index_from_string(c2.decode()) - 1
+            for col in range(first, last + 1):
+                merges.setdefault(col, []).append((top, bottom))
+    return merges
+
+
 def iter_sheet_rows(ws, *, max_cells: int, counter: list[int]) -> Iterator[tuple[int, list]]:
-    """(row number, values) for every row; stops with WorkbookError past max_cells."""
+    """(row number, values) for every row, a cell merged down carrying its value on every
+    row it covers; stops with WorkbookError past max_cells."""
+    merges = vertical_merges(ws)
+    starts = {(top, col): bottom for col, spans in merges.items() for top, bottom in spans}
+    carry: dict[int, tuple[int, object]] = {}  # column -> (last row covered, value)
     for row_idx, row in enumerate(ws.iter_rows(), start=1):
         counter[0] += len(row)
         if counter[0] > max_cells:
@@ -194,7 +221,20 @@ def iter_sheet_rows(ws, *, max_cells: int, counter: list[int]) -> Iterator[tuple
                     row=row_idx,
                 )
             )
-        yield row_idx, [cell_value(c) for c in row]
+        values = [cell_value(c) for c in row]
+        if merges:
+            for col, (last, value) in list(carry.items()):
+                if row_idx > last:
+                    del carry[col]
+                    continue
+                values.extend([None] * (col + 1 - len(values)))
+                if values[col] is None:
+                    values[col] = value
+            for col in merges:
+                bottom = starts.get((row_idx, col))
+                if bottom is not None and col < len(values):
+                    carry[col] = (bottom, values[col])
+        yield row_idx, values
 
 
 def is_error_value(value) -> bool:
