@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
 from plans.admin import ResponsibleUnitFilter, YearFilter
 from plans.models import Plan, Unit
@@ -15,6 +16,7 @@ from plans.models import Plan, Unit
 from .entry import YearlyEntryForm, entry_rows, save_yearly_entries
 from .models import Realization
 from .report import report_response
+from .resources import RealizationResource
 from .uploads import realization_import_view
 
 
@@ -53,7 +55,8 @@ class RealizationUnitFilter(ResponsibleUnitFilter):
 
 
 @admin.register(Realization)
-class RealizationAdmin(admin.ModelAdmin):
+class RealizationAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [RealizationResource]
     list_display = [
         "year",
         "activity_code",
@@ -113,9 +116,9 @@ class RealizationAdmin(admin.ModelAdmin):
                 name="monitoring_realization_yearly_entry",
             ),
             path(
-                "ice-aktar/",
+                "calisma-kitabi-yukle/",
                 self.admin_site.admin_view(self.import_view),
-                name="monitoring_realization_import",
+                name="monitoring_realization_workbook_import",
             ),
             path(
                 "rapor/<int:plan_id>/",
@@ -124,6 +127,9 @@ class RealizationAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
     def plans_for(self, request):
         return Plan.objects.select_related("municipality")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 
 from .models import (
     Activity,
@@ -24,6 +25,7 @@ from .models import (
     UnitAlias,
     UserProfile,
 )
+from .resources import IndicatorResource, UnitResource
 
 
 def changelist_link(model, label: str, **params) -> str:
@@ -111,7 +113,8 @@ class UnitAliasInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [UnitResource]
     list_display = ["name", "kind", "municipality", "alias_list"]
     list_filter = ["municipality", "kind"]
     search_fields = ["name__tr_contains", "aliases__alias__tr_contains"]
@@ -451,7 +454,8 @@ class IndicatorUnitFilter(ResponsibleUnitFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [IndicatorResource]
     list_display = [
         "name",
         "activity_code",

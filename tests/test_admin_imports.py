@@ -79,7 +79,7 @@ def test_realization_upload_lists_changes_before_storing(admin_client_tr):
     data = report_bytes(plan, 2024)
     r = find_row(read(data).worksheets[0], 1, "1.1.4.")
     data = edit(data, {f"I{r}": 990, f"L{r}": "Ek atölyeler açıldı"})
-    url = reverse("admin:monitoring_realization_import")
+    url = reverse("admin:monitoring_realization_workbook_import")
     before = snapshot()
     response = admin_client_tr.post(url, {"file": upload("rapor.xlsx", data), "year": 2024})
     assert response.status_code == 200
@@ -101,7 +101,7 @@ def test_realization_upload_error_names_the_cell(admin_client_tr):
     data = report_bytes(mersin(), 2024)
     r = find_row(read(data).worksheets[0], 1, "1.1.4.")
     response = admin_client_tr.post(
-        reverse("admin:monitoring_realization_import"),
+        reverse("admin:monitoring_realization_workbook_import"),
         {"file": upload("rapor.xlsx", edit(data, {f"I{r}": "çok"})), "year": 2024},
     )
     assert f"{r}. satır, I sütunu (Gerçekleşme)" in response.text
