@@ -10,7 +10,8 @@ admin.site.index_title = "Yerel Eşitlik Eylem Planı yönetimi"
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("plan/", include("monitoring.urls")),
+    path("", RedirectView.as_view(pattern_name="monitoring:plan_list", permanent=False)),
 ]
 
 if settings.DEBUG:

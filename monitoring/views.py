@@ -1,0 +1,206 @@
+"""The read-only progress dashboard. Thin views: the reads live in monitoring.dashboard,
+who may see what in its ``get_plan_for`` / ``shows_internal``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import dashboard
+from .dashboard import LoginRequired, get_plan_for
+
+
+def plan_page(view):
+    """Loads the plan of ``plan_pk`` for the view, or sends an anonymous visitor of a
+    plan that is not public to the login page."""
+
+    @wraps(view)
+    def wrapper(request, plan_pk, *args, **kwargs):
+        try:
+            plan = get_plan_for(request, plan_pk)
+        except LoginRequired:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return view(request, plan, *args, **kwargs)
+
+    return require_GET(wrapper)
+
+
+@require_GET
+def plan_list(request):
+    return render(
+        request, "monitoring/plan_list.html", {"plans": dashboard.plan_list(request.user)}
+    )
+
+
+@plan_page
+def overview(request, plan):
+    return render(request, "monitoring/overview.html", {"o": dashboard.overview(request, plan)})
+
+
+@plan_page
+def theme(request, plan, theme_pk):
+    page = dashboard.theme_page(request, plan, theme_pk)
+    return render(request, "monitoring/theme.html", {"p": page})
+
+
+@plan_page
+def activity(request, plan, activity_pk):
+    page = dashboard.activity_page(request, plan, activity_pk)
+    return render(request, "monitoring/activity.html", {"p": page})
+
+
+@plan_page
+def indicator(request, plan, indicator_pk):
+    page = dashboard.indicator_page(request, plan, indicator_pk)
+    return render(request, "monitoring/indicator.html", {"p": page})
+
+
+@plan_page
+def indicator_table(request, plan):
+    export = request.GET.get("export")
+    if export in {"csv", "xlsx"}:
+        table = dashboard.indicator_table(request, plan, everything=True)
+        return _download(table, export)
+    table = dashboard.indicator_table(request, plan)
+    return render(request, "monitoring/indicator_table.html", {"t": table})
+
+
+def report_xlsx(request, *args, **kwargs):
+    """The yearly realization report; its view lives in monitoring.report_views."""
+    try:
+        from .report_views import report_xlsx as view
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.report_views":
+            raise
+        raise Http404(_("Rapor henüz hazır değil.")) from exc
+    return view(request, *args, **kwargs)
+
+
+# ---------------------------------------------------------------------------- downloads
+
+
+def _number(fig):
+    """A figure for a spreadsheet cell: the number, or None."""
+    return float(fig.value) if fig.state == "value" and fig.value is not None else None
+
+
+def table_lines(table) -> tuple[list[str], list[list]]:
+    """Header and rows of the filtered indicator table, values as numbers where they are
+    numbers (a dash or a text stays text; the cell's own text is in its own column)."""
+    from .figures import cell_text
+
+    y = str(table.year)
+    header = [
+        _("Tema"),
+        _("Hedef"),
+        _("Faaliyet kodu"),
+        _("Faaliyet"),
+        _("Gösterge"),
+        _("Ölçü birimi"),
+        _("Sorumlu birim"),
+        _("Destekçi kurum/kuruluş"),
+        _("Mevcut"),
+        _("%(year)s hedefi") % {"year": y},
+        _("%(year)s hedefi (metin)") % {"year": y},
+        _("%(year)s gerçekleşme") % {"year": y},
+        _("%(year)s gerçekleşme (metin)") % {"year": y},
+        _("Gerçekleşme oranı (%)"),
+        _("Durum"),
+        _("Sapma nedeni"),
+        _("Açıklama"),
+    ]
+    lines = []
+    for tr in table.rows:
+        row, cells = tr.row, tr.cells
+        ind, act = row.indicator, row.activity
+        real = cells.realization
+        note = ""
+        if real and (table.internal or not real.note_internal):
+            note = real.note
+        target_number = _number(row.target_fig(table.year))
+        real_number = _number(row.realization_fig(table.year))
+        rate = cells.progress.percent
+        lines.append(
+            [
+                str(act.theme),
+                str(act.goal) if act.goal else "",
+                act.code,
+                act.title,
+                ind.name,
+                ind.unit_of_measure,
+                "; ".join(u.name for u in row.responsible) or act.responsible_raw,
+                "; ".join(u.name for u in row.partners) or act.partners_raw,
+                float(ind.baseline_value) if ind.baseline_value is not None else ind.baseline_raw,
+                target_number,
+                cell_text(cells.targets),
+                real_number,
+                cell_text(cells.realizations),
+                float(rate) if rate is not None else None,
+                cells.progress.label,
+                real.deviation_reason if real else "",
+                note,
+            ]
+        )
+    return header, lines
+
+
+def _download(table, kind: str) -> HttpResponse:
+    header, lines = table_lines(table)
+    name = f"{slugify(table.plan.municipality.slug) or 'plan'}-gostergeler-{table.year}"
+    if kind == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(["" if v is None else v for v in line] for line in lines)
+        response = HttpResponse(
+            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            _workbook(table, header, lines),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+def _workbook(table, header: list[str], lines: list[list]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from .progress import STATUS_COLORS
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Göstergeler")[:31]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    rate_col = header.index(_("Gerçekleşme oranı (%)")) + 1
+    status_col = rate_col + 1
+    for tr, line in zip(table.rows, lines, strict=True):
+        ws.append(line)
+        r = ws.max_row
+        ws.cell(r, rate_col).number_format = "0.0"
+        color = STATUS_COLORS.get(tr.cells.progress.status)
+        if color:
+            ws.cell(r, status_col).fill = PatternFill("solid", fgColor=color)
+    widths = [18, 24, 10, 40, 40, 10, 28, 28, 10, 10, 14, 12, 14, 12, 14, 30, 30]
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
