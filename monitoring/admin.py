@@ -1,39 +1,53 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
-from plans.admin import ResponsibleUnitFilter, YearFilter
+from plans.admin import ResponsibleUnitFilter, ScopedAdminMixin, YearFilter
 from plans.models import Plan, Unit
+from plans.scoping import directorate_unit, scope
 
-from .entry import YearlyEntryForm, entry_rows, save_yearly_entries
+from . import workflow
+from .audit import figure_text, record, snapshot
+from .entry import (
+    ReasonsMissing,
+    YearlyEntryForm,
+    entry_rows,
+    mark_conflicts,
+    save_yearly_entries,
+)
+from .forms import RealizationForm, ReturnForm
 from .models import Realization
 from .report import report_response
 from .resources import RealizationResource
+from .services import ConcurrentChange
 from .uploads import realization_import_view
 
 
-class RealizationInline(admin.TabularInline):
+class RealizationInline(ScopedAdminMixin, admin.TabularInline):
     model = Realization
+    form = RealizationForm
     extra = 0
     fields = [
         "year",
         "group",
-        "state",
-        "value",
         "raw_text",
         "milestone_done",
         "deviation_reason",
         "note",
         "status",
+        "version",
     ]
+    readonly_fields = ["status"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
@@ -42,7 +56,7 @@ class RealizationPlanFilter(admin.SimpleListFilter):
     parameter_name = "plan"
 
     def lookups(self, request, model_admin):
-        return [(p.pk, str(p)) for p in Plan.objects.all()]
+        return [(p.pk, str(p)) for p in scope(Plan.objects.all(), request.user)]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -55,7 +69,7 @@ class RealizationUnitFilter(ResponsibleUnitFilter):
 
 
 @admin.register(Realization)
-class RealizationAdmin(ImportExportMixin, admin.ModelAdmin):
+class RealizationAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [RealizationResource]
     list_display = [
         "year",
@@ -78,24 +92,28 @@ class RealizationAdmin(ImportExportMixin, admin.ModelAdmin):
     ]
     list_select_related = ["indicator__activity", "group", "entered_by"]
     autocomplete_fields = ["indicator"]
-    readonly_fields = ["entered_by", "entered_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "return_comment",
+        "reviewed_by",
+        "reviewed_at",
+        "entered_by",
+        "entered_at",
+        "updated_at",
+        "evidence_link",
+    ]
     change_list_template = "admin/monitoring/realization/change_list.html"
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = RealizationForm
+    actions = ["submit_selected", "approve_selected", "return_selected"]
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "indicator",
-                    ("year", "group"),
-                    ("state", "value", "raw_text"),
-                    "milestone_done",
-                    "status",
-                ]
-            },
+            {"fields": ["indicator", ("year", "group"), "raw_text", "milestone_done", "version"]},
         ),
         (_("Açıklamalar"), {"fields": ["deviation_reason", ("note", "note_internal")]}),
-        (_("Kanıt"), {"fields": ["evidence_file", "evidence_url"]}),
+        (_("Kanıt"), {"fields": ["evidence_file", "evidence_link", "evidence_url"]}),
+        (_("Onay"), {"fields": [("status", "reviewed_by", "reviewed_at"), "return_comment"]}),
         (_("Kayıt"), {"fields": [("entered_by", "entered_at", "updated_at")]}),
     ]
 
@@ -103,10 +121,99 @@ class RealizationAdmin(ImportExportMixin, admin.ModelAdmin):
     def activity_code(self, obj):
         return obj.indicator.activity.code
 
+    @admin.display(description=_("kanıtı aç"))
+    def evidence_link(self, obj):
+        if not obj or not obj.evidence_file:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:monitoring_realization_evidence", args=[obj.pk]),
+            _("Kanıt dosyasını indir"),
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        unit = directorate_unit(request.user)
+        if db_field.name == "indicator" and field is not None and unit is not None:
+            field.queryset = field.queryset.filter(activity__responsible_units=unit)
+        return field
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("monitoring.submit_realization"):
+            actions.pop("submit_selected", None)
+        if not request.user.has_perm("monitoring.approve_realization"):
+            actions.pop("approve_selected", None)
+            actions.pop("return_selected", None)
+        return actions
+
     def save_model(self, request, obj, form, change):
+        old = snapshot(Realization, obj.pk)
         if not change or obj.entered_by_id is None:
             obj.entered_by = request.user
+        if (
+            change
+            and old
+            and old.status != Realization.Status.DRAFT
+            and not request.user.has_perm("monitoring.approve_realization")
+            and figure_text(old) != figure_text(obj)
+        ):
+            obj.status = Realization.Status.DRAFT  # a changed figure goes back for review
         super().save_model(request, obj, form, change)
+        record(old=old, new=obj, user=request.user, source="yönetim")
+
+    def delete_model(self, request, obj):
+        record(old=obj, new=None, user=request.user, source="yönetim: silindi")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            record(old=obj, new=None, user=request.user, source="yönetim: silindi")
+        super().delete_queryset(request, queryset)
+
+    @admin.action(description=_("Seçilenleri onaya gönder"))
+    def submit_selected(self, request, queryset):
+        rows = list(queryset.select_related("indicator__activity__theme"))
+        try:
+            n = workflow.submit(rows, user=request.user, source="yönetim")
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(request, _("%(n)s gerçekleşme onaya gönderildi.") % {"n": n})
+
+    @admin.action(description=_("Seçilenleri onayla"))
+    def approve_selected(self, request, queryset):
+        rows = list(queryset.select_related("indicator__activity__theme"))
+        try:
+            n = workflow.approve(rows, user=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(request, _("%(n)s gerçekleşme onaylandı.") % {"n": n})
+
+    @admin.action(description=_("Seçilenleri açıklamayla iade et"))
+    def return_selected(self, request, queryset):
+        form = ReturnForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            rows = list(queryset.select_related("indicator__activity__theme"))
+            try:
+                n = workflow.return_for_changes(
+                    rows, user=request.user, comment=form.cleaned_data["comment"]
+                )
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), messages.ERROR)
+                return None
+            self.message_user(request, _("%(n)s gerçekleşme iade edildi.") % {"n": n})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Gerçekleşmeleri iade et"),
+            "form": form,
+            "queryset": queryset.select_related("indicator__activity"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/monitoring/return.html", context)
 
     def get_urls(self):
         return [
@@ -121,6 +228,11 @@ class RealizationAdmin(ImportExportMixin, admin.ModelAdmin):
                 name="monitoring_realization_workbook_import",
             ),
             path(
+                "kanit/<int:pk>/",
+                self.admin_site.admin_view(self.evidence_view),
+                name="monitoring_realization_evidence",
+            ),
+            path(
                 "rapor/<int:plan_id>/",
                 self.admin_site.admin_view(self.report_view),
                 name="monitoring_realization_report",
@@ -132,7 +244,21 @@ class RealizationAdmin(ImportExportMixin, admin.ModelAdmin):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
     def plans_for(self, request):
-        return Plan.objects.select_related("municipality")
+        return scope(Plan.objects.select_related("municipality"), request.user)
+
+    def evidence_view(self, request, pk):
+        """Evidence files are never on a public URL: only users who may see the
+        realization (its municipality, its unit for directorate staff) get the file."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        obj = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not obj.evidence_file:
+            raise Http404
+        return FileResponse(
+            obj.evidence_file.open("rb"),
+            as_attachment=True,
+            filename=obj.evidence_file.name.rsplit("/", 1)[-1],
+        )
 
     def import_view(self, request):
         return realization_import_view(self, request, self.plans_for(request))
@@ -145,7 +271,8 @@ class RealizationAdmin(ImportExportMixin, admin.ModelAdmin):
         return report_response(plan, request.GET)
 
     def yearly_entry_view(self, request):
-        """Pick plan, year and (optionally) unit; enter every realization in one form."""
+        """Pick plan, year and (optionally) unit; enter every realization in one form.
+        Directorate staff see their own unit's indicators only."""
         if not self.has_change_permission(request) or not self.has_add_permission(request):
             raise PermissionDenied
         plans = self.plans_for(request)
@@ -153,17 +280,27 @@ class RealizationAdmin(ImportExportMixin, admin.ModelAdmin):
         plan_id = request.GET.get("plan", "")
         if plan_id.isdigit():
             plan = get_object_or_404(plans, pk=plan_id)
+        elif plans.count() == 1:
+            plan = plans.first()
         units = []
+        own_unit = directorate_unit(request.user)
         if plan:
             year_raw = request.GET.get("year", "")
             year = int(year_raw) if year_raw.isdigit() else None
             if year not in plan.years:
-                year = plan.first_year
+                year = workflow.open_year(plan)
             units = list(
-                Unit.objects.filter(responsible_for__theme__plan=plan).distinct().order_by("name")
+                scope(Unit.objects.filter(responsible_for__theme__plan=plan), request.user)
+                .distinct()
+                .order_by("name")
             )
             unit_id = request.GET.get("unit", "")
-            if unit_id.isdigit():
+            if own_unit is not None:
+                units = [u for u in units if u.pk == own_unit]
+                if not units:
+                    raise PermissionDenied  # a directorate user whose unit has no activity
+                unit = units[0]
+            elif unit_id.isdigit():
                 unit = get_object_or_404(Unit, pk=unit_id, municipality=plan.municipality)
         context = {
             **self.admin_site.each_context(request),
@@ -174,31 +311,71 @@ class RealizationAdmin(ImportExportMixin, admin.ModelAdmin):
             "year": year,
             "unit": unit,
             "units": units,
+            "unit_locked": own_unit is not None,
         }
         if plan:
+            closed = workflow.is_closed(plan, year)
             rows = entry_rows(plan=plan, year=year, unit=unit)
             form = YearlyEntryForm(request.POST or None, rows=rows)
-            if request.method == "POST":
-                if form.is_valid():
-                    counts = save_yearly_entries(form=form, year=year, user=request.user)
-                    messages.success(
+            if request.method == "POST" and closed:
+                messages.error(
+                    request,
+                    _("%(year)s yılı kapatılmış; değerler değiştirilemez.") % {"year": year},
+                )
+            elif request.method == "POST" and form.is_valid():
+                try:
+                    counts = save_yearly_entries(
+                        form=form,
+                        year=year,
+                        user=request.user,
+                        submit="submit_for_review" in request.POST,
+                    )
+                except ConcurrentChange as exc:
+                    mark_conflicts(form, exc.indicators)
+                    messages.error(
                         request,
                         _(
-                            "%(year)s yılı kaydedildi: %(created)s yeni, %(updated)s değişen, "
-                            "%(deleted)s silinen, %(unchanged)s değişmeyen gösterge."
-                        )
-                        % {
-                            "year": year,
-                            "created": counts.get("new", 0),
-                            "updated": counts.get("updated", 0),
-                            "deleted": counts.get("deleted", 0),
-                            "unchanged": counts.get("unchanged", 0),
-                        },
+                            "Hiçbir değer kaydedilmedi: siz düzenlerken "
+                            "başka biri bazı değerleri değiştirdi."
+                        ),
                     )
+                except ReasonsMissing as exc:
+                    for pk in exc.indicator_ids:
+                        form.add_error(
+                            f"d_{pk}",
+                            _("Hedefin gerisinde: onaya göndermek için sapma nedenini yazın."),
+                        )
+                    messages.error(
+                        request,
+                        _(
+                            "Hiçbir değer kaydedilmedi ve gönderilmedi: "
+                            "hedefin gerisinde kalan göstergelerde sapma "
+                            "nedeni eksik."
+                        ),
+                    )
+                except workflow.YearClosed as exc:
+                    messages.error(request, " ".join(exc.messages))
+                else:
+                    msg = _(
+                        "%(year)s yılı kaydedildi: %(created)s yeni, %(updated)s değişen, "
+                        "%(deleted)s silinen, %(unchanged)s değişmeyen gösterge."
+                    ) % {
+                        "year": year,
+                        "created": counts.get("new", 0),
+                        "updated": counts.get("changed", 0),
+                        "deleted": counts.get("deleted", 0),
+                        "unchanged": counts.get("unchanged", 0),
+                    }
+                    if "submitted" in counts:
+                        msg += " " + _("%(n)s gerçekleşme onaya gönderildi.") % {
+                            "n": counts["submitted"]
+                        }
+                    messages.success(request, msg)
                     query = {"plan": plan.pk, "year": year}
-                    if unit:
+                    if unit and own_unit is None:
                         query["unit"] = unit.pk
                     return redirect(f"{request.path}?{urlencode(query)}")
+            elif request.method == "POST":
                 messages.error(
                     request,
                     _(
@@ -207,6 +384,10 @@ class RealizationAdmin(ImportExportMixin, admin.ModelAdmin):
                     )
                     % {"n": len(form.errors)},
                 )
-            context["form"] = form
-            context["changelist_url"] = reverse("admin:monitoring_realization_changelist")
+            context.update(
+                form=form,
+                closed=closed,
+                changelist_url=reverse("admin:monitoring_realization_changelist"),
+                can_submit=request.user.has_perm("monitoring.submit_realization"),
+            )
         return TemplateResponse(request, "admin/monitoring/yearly_entry.html", context)

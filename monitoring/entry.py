@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django import forms
+from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,7 @@ from plans.services import figure_objects, group_aliases
 from plans.text import ParsedFigure, parse_figure
 
 from .models import Realization
-from .services import RealizationChange, apply_realization_changes
+from .services import RealizationChange, apply_realization_changes, versions_of
 
 
 @dataclass
@@ -108,6 +109,11 @@ class YearlyEntryForm(forms.Form):
                 label=_("Sapma nedeni"),
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
+            self.fields[f"v_{pk}"] = forms.CharField(
+                required=False,
+                initial=versions_of(row.realizations),
+                widget=forms.HiddenInput,
+            )
             self.fields[f"n_{pk}"] = forms.CharField(
                 required=False,
                 initial=cur.note if cur else "",
@@ -130,7 +136,7 @@ class YearlyEntryForm(forms.Form):
     def bound_rows(self):
         for row in self.rows:
             pk = row.indicator.pk
-            yield row, self[f"r_{pk}"], self[f"d_{pk}"], self[f"n_{pk}"]
+            yield row, self[f"r_{pk}"], self[f"d_{pk}"], self[f"n_{pk}"], self[f"v_{pk}"]
 
 
 def yearly_changes(*, form: YearlyEntryForm, year: int, user) -> list[RealizationChange]:
@@ -152,12 +158,55 @@ def yearly_changes(*, form: YearlyEntryForm, year: int, user) -> list[Realizatio
                 new=new,
                 deviation_reason=form.cleaned_data.get(f"d_{pk}", "").strip(),
                 note=form.cleaned_data.get(f"n_{pk}", "").strip(),
+                seen_version=form.cleaned_data.get(f"v_{pk}", ""),
             )
         )
     return changes
 
 
-def save_yearly_entries(*, form: YearlyEntryForm, year: int, user) -> dict[str, int]:
-    """Store what changed; unchanged rows are not touched. Returns counts per kind."""
+class ReasonsMissing(Exception):
+    def __init__(self, indicator_ids: set[int]):
+        self.indicator_ids = indicator_ids
+        super().__init__(f"{len(indicator_ids)} göstergede sapma nedeni eksik.")
+
+
+def save_yearly_entries(
+    *, form: YearlyEntryForm, year: int, user, submit: bool = False
+) -> dict[str, int]:
+    """Store what changed (unchanged rows are not touched) and, when asked, send the
+    page's draft and returned figures for review, all or nothing. Raises
+    ConcurrentChange, YearClosed or ReasonsMissing; then nothing is stored."""
+    from django.core.exceptions import ValidationError
+
+    from . import workflow
+
     changes = yearly_changes(form=form, year=year, user=user)
-    return dict(apply_realization_changes(changes, user=user))
+    with transaction.atomic():
+        counts = dict(apply_realization_changes(changes, user=user, source="yıllık giriş"))
+        if submit:
+            rows = list(
+                Realization.objects.filter(
+                    indicator__in=[r.indicator for r in form.rows],
+                    year=year,
+                    status__in=[Realization.Status.DRAFT, Realization.Status.RETURNED],
+                ).select_related("indicator__activity__theme")
+            )
+            missing = workflow.needs_reason(rows)
+            if missing:
+                raise ReasonsMissing({r.indicator_id for r in missing})
+            try:
+                counts["submitted"] = workflow.submit(rows, user=user, source="yıllık giriş")
+            except ValidationError as exc:  # pragma: no cover - needs_reason ran above
+                raise ReasonsMissing(set()) from exc
+    return counts
+
+
+def mark_conflicts(form: YearlyEntryForm, conflicts: dict) -> None:
+    for pk, rows in conflicts.items():
+        now = ", ".join(sorted({r.raw_text or str(r.value) for r in rows})) or "boş"
+        who = next((str(r.entered_by) for r in rows if r.entered_by_id), "başka biri")
+        form.add_error(
+            f"r_{pk}",
+            f"Siz düzenlerken {who} bu değeri değiştirdi (şimdi: {now}). Sizin değeriniz "
+            "kaydedilmedi: sayfayı yenileyip yeniden girin.",
+        )

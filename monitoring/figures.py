@@ -16,6 +16,7 @@ from plans.models import Activity, Indicator, Plan, Target, Unit, ValueType
 
 from .models import Realization
 from .progress import NO_DATA, Fig, Progress, Thresholds, assess, combine
+from .services import cell_text  # noqa: F401  (re-exported for the report)
 
 
 @dataclass
@@ -67,18 +68,6 @@ class IndicatorRow:
     @property
     def goal(self):
         return self.activity.goal
-
-
-def cell_text(rows: list) -> str:
-    """What a cell showed: the raw text, or the number."""
-    if not rows:
-        return ""
-    first = rows[0]
-    if first.raw_text:
-        return first.raw_text
-    if first.value is not None:
-        return format(first.value.normalize(), "f")
-    return ""
 
 
 def plan_table(

@@ -4,6 +4,8 @@ evidence, and who entered them."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,20 @@ from plans.models import Figure, Indicator
 
 
 def evidence_path(instance, filename: str) -> str:
-    return f"evidence/{instance.indicator_id}/{instance.year}/{filename}"
+    return f"private/evidence/{instance.indicator_id}/{instance.year}/{filename}"
+
+
+def validate_evidence_size(file) -> None:
+    limit = settings.EVIDENCE_MAX_BYTES
+    if file.size > limit:
+        raise ValidationError(
+            _("Kanıt dosyası çok büyük: %(size).1f MB; sınır %(limit).1f MB.")
+            % {"size": file.size / 1048576, "limit": limit / 1048576}
+        )
+
+
+def validate_evidence_type(file) -> None:
+    FileExtensionValidator(settings.EVIDENCE_EXTENSIONS)(file)
 
 
 class RealizationQuerySet(models.QuerySet):
@@ -43,7 +58,12 @@ class Realization(Figure):
     note_internal = models.BooleanField(_("açıklama yalnızca kurum içi"), default=False)
     deviation_reason = models.TextField(_("sapma nedeni"), blank=True)
     evidence_file = models.FileField(
-        _("kanıt dosyası"), upload_to=evidence_path, blank=True, max_length=300
+        _("kanıt dosyası"),
+        upload_to=evidence_path,
+        blank=True,
+        max_length=300,
+        validators=[validate_evidence_type, validate_evidence_size],
+        help_text=_("PDF, resim, Excel ya da Word; en çok 10 MB. Yalnızca yetkililer görür."),
     )
     evidence_url = models.URLField(_("kanıt bağlantısı"), blank=True, max_length=500)
     status = models.CharField(_("onay durumu"), max_length=10, choices=Status, default=Status.DRAFT)
@@ -57,6 +77,19 @@ class Realization(Figure):
     )
     entered_at = models.DateTimeField(_("girilme"), auto_now_add=True)
     updated_at = models.DateTimeField(_("güncellenme"), auto_now=True)
+    return_comment = models.TextField(_("iade açıklaması"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inceleyen"),
+    )
+    reviewed_at = models.DateTimeField(_("inceleme"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("sürüm"), default=1, help_text=_("Aynı anda düzenlemeyi fark etmek için.")
+    )
 
     objects = RealizationQuerySet.as_manager()
 
@@ -64,6 +97,11 @@ class Realization(Figure):
         verbose_name = _("gerçekleşme")
         verbose_name_plural = _("gerçekleşmeler")
         ordering = ["year", "group__position"]
+        permissions = [
+            ("submit_realization", _("Gerçekleşmeyi onaya gönderebilir")),
+            ("approve_realization", _("Gerçekleşmeyi onaylayabilir ya da iade edebilir")),
+            ("close_year", _("Yılı kapatıp yeniden açabilir")),
+        ]
         constraints = [
             Figure.state_constraint("realization"),
             models.UniqueConstraint(
@@ -80,3 +118,129 @@ class Realization(Figure):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.raw_text or self.value}"
+
+
+class ReportingYear(models.Model):
+    """A plan's year as the equality unit closes and reopens it. No row: the year is
+    open. While closed, no realization of that year can change (a database trigger)."""
+
+    plan = models.ForeignKey(
+        "plans.Plan",
+        on_delete=models.CASCADE,
+        related_name="reporting_years",
+        verbose_name=_("plan"),
+    )
+    year = models.PositiveSmallIntegerField(_("yıl"))
+    is_closed = models.BooleanField(_("kapalı"), default=False)
+    changed_at = models.DateTimeField(_("değişiklik"), auto_now=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("değiştiren"),
+    )
+
+    class Meta:
+        verbose_name = _("raporlama yılı")
+        verbose_name_plural = _("raporlama yılları")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "year"], name="reporting_year_unique"),
+        ]
+
+    def __str__(self) -> str:
+        state = _("kapalı") if self.is_closed else _("açık")
+        return f"{self.plan} {self.year} ({state})"
+
+
+class YearEvent(models.Model):
+    """Closing and reopening a year: who, when, why. Kept for good."""
+
+    class Action(models.TextChoices):
+        CLOSED = "closed", _("Yıl onaylandı ve kapatıldı")
+        REOPENED = "reopened", _("Yıl yeniden açıldı")
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("yıl"))
+    action = models.CharField(_("işlem"), max_length=10, choices=Action)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("kullanıcı"),
+    )
+    at = models.DateTimeField(_("zaman"), auto_now_add=True)
+    note = models.TextField(_("not"), blank=True)
+
+    class Meta:
+        verbose_name = _("yıl kaydı")
+        verbose_name_plural = _("yıl kayıtları")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.year}: {self.get_action_display()}"
+
+
+class FigureChange(models.Model):
+    """The audit trail: every change to a target or a realization, old and new."""
+
+    class Kind(models.TextChoices):
+        TARGET = "target", _("Hedef")
+        REALIZATION = "realization", _("Gerçekleşme")
+
+    kind = models.CharField(_("tür"), max_length=12, choices=Kind)
+    indicator = models.ForeignKey(
+        "plans.Indicator",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gösterge"),
+    )
+    activity = models.ForeignKey(
+        "plans.Activity",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("faaliyet"),
+    )
+    year = models.PositiveSmallIntegerField(_("yıl"))
+    group = models.ForeignKey(
+        "plans.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("grup"),
+    )
+    old_text = models.CharField(_("eski değer"), max_length=500, blank=True)
+    new_text = models.CharField(_("yeni değer"), max_length=500, blank=True)
+    old_status = models.CharField(_("eski durum"), max_length=10, blank=True)
+    new_status = models.CharField(_("yeni durum"), max_length=10, blank=True)
+    reason = models.TextField(_("gerekçe"), blank=True)
+    source = models.CharField(_("nereden"), max_length=30, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("kullanıcı"),
+    )
+    at = models.DateTimeField(_("zaman"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("değişiklik kaydı")
+        verbose_name_plural = _("değişiklik kayıtları")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(indicator__isnull=False) | Q(activity__isnull=False),
+                name="figure_change_has_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.old_text or '∅'} → {self.new_text or '∅'}"

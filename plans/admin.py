@@ -26,6 +26,27 @@ from .models import (
     UserProfile,
 )
 from .resources import IndicatorResource, UnitResource
+from .scoping import scope
+
+
+class ScopedAdminMixin:
+    """Only the user's municipality: in lists, change forms (a guessed id is a 404) and
+    every choice of a related object (a posted id of another municipality is refused)."""
+
+    def get_queryset(self, request):
+        return scope(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = scope(field.queryset, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = scope(field.queryset, request.user)
+        return field
 
 
 def changelist_link(model, label: str, **params) -> str:
@@ -39,7 +60,7 @@ class PlanFilter(admin.SimpleListFilter):
     path = "theme__plan"
 
     def lookups(self, request, model_admin):
-        return [(p.pk, str(p)) for p in Plan.objects.all()]
+        return [(p.pk, str(p)) for p in scope(Plan.objects.all(), request.user)]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -55,7 +76,7 @@ class ThemeFilter(admin.SimpleListFilter):
     path = "theme"
 
     def lookups(self, request, model_admin):
-        qs = Theme.objects.select_related("plan")
+        qs = scope(Theme.objects.select_related("plan"), request.user)
         plan = request.GET.get("plan")
         if plan and plan.isdigit():
             qs = qs.filter(plan_id=plan)
@@ -73,7 +94,7 @@ class ResponsibleUnitFilter(admin.SimpleListFilter):
     path = "responsible_units"
 
     def lookups(self, request, model_admin):
-        qs = Unit.objects.filter(responsible_for__isnull=False).distinct()
+        qs = scope(Unit.objects.filter(responsible_for__isnull=False), request.user).distinct()
         plan = request.GET.get("plan")
         if plan and plan.isdigit():
             qs = qs.filter(responsible_for__theme__plan_id=plan)
@@ -100,20 +121,20 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name__tr_contains"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class UnitAliasInline(admin.TabularInline):
+class UnitAliasInline(ScopedAdminMixin, admin.TabularInline):
     model = UnitAlias
     extra = 1
     fields = ["alias"]
 
 
 @admin.register(Unit)
-class UnitAdmin(ImportExportMixin, admin.ModelAdmin):
+class UnitAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [UnitResource]
     list_display = ["name", "kind", "municipality", "alias_list"]
     list_filter = ["municipality", "kind"]
@@ -131,13 +152,13 @@ class UnitAdmin(ImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "sex", "age_band", "disability", "position"]
     list_editable = ["position"]
     search_fields = ["name__tr_contains", "aliases__tr_contains"]
 
 
-class ThemeInline(admin.TabularInline):
+class ThemeInline(ScopedAdminMixin, admin.TabularInline):
     model = Theme
     extra = 0
     fields = ["position", "code", "title"]
@@ -145,7 +166,7 @@ class ThemeInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "municipality",
@@ -299,7 +320,7 @@ class PlanAdmin(admin.ModelAdmin):
         return format_html_join("", "{}", ((p,) for p in parts))
 
 
-class GoalInline(admin.TabularInline):
+class GoalInline(ScopedAdminMixin, admin.TabularInline):
     model = Goal
     extra = 0
     fields = ["position", "code", "title"]
@@ -307,7 +328,7 @@ class GoalInline(admin.TabularInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "plan", "position", "activity_count", "activities_link"]
     list_filter = ["plan"]
     search_fields = ["code", "title__tr_contains"]
@@ -327,14 +348,14 @@ class ThemeAdmin(admin.ModelAdmin):
         return changelist_link(Activity, _("Faaliyetleri göster"), theme=obj.pk)
 
 
-class StrategyInline(admin.TabularInline):
+class StrategyInline(ScopedAdminMixin, admin.TabularInline):
     model = Strategy
     extra = 0
     fields = ["position", "code", "title"]
     show_change_link = True
 
 
-class ActivityInline(admin.TabularInline):
+class ActivityInline(ScopedAdminMixin, admin.TabularInline):
     model = Activity
     extra = 0
     fields = ["position", "code", "title"]
@@ -346,7 +367,7 @@ class ActivityInline(admin.TabularInline):
 
 
 @admin.register(Goal)
-class GoalAdmin(admin.ModelAdmin):
+class GoalAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "theme"]
     list_filter = [PlanFilter]
     search_fields = ["code", "title__tr_contains"]
@@ -356,7 +377,7 @@ class GoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin):
+class StrategyAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "goal"]
     search_fields = ["code", "title__tr_contains"]
     list_select_related = ["goal__theme"]
@@ -368,7 +389,7 @@ class StrategyAdmin(admin.ModelAdmin):
     list_filter = [_Plan]
 
 
-class IndicatorInline(admin.StackedInline):
+class IndicatorInline(ScopedAdminMixin, admin.StackedInline):
     model = Indicator
     extra = 0
     fields = [
@@ -379,7 +400,7 @@ class IndicatorInline(admin.StackedInline):
     show_change_link = True
 
 
-class ActivityTargetInline(admin.TabularInline):
+class ActivityTargetInline(ScopedAdminMixin, admin.TabularInline):
     model = Target
     fk_name = "activity"
     extra = 0
@@ -391,7 +412,7 @@ class ActivityTargetInline(admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "short_title", "theme", "responsible", "indicator_count"]
     list_display_links = ["code", "short_title"]
     list_filter = [PlanFilter, ThemeFilter, ResponsibleUnitFilter, "timing"]
@@ -434,7 +455,7 @@ class ActivityAdmin(admin.ModelAdmin):
         return obj.n_indicators
 
 
-class TargetInline(admin.TabularInline):
+class TargetInline(ScopedAdminMixin, admin.TabularInline):
     model = Target
     fk_name = "indicator"
     extra = 0
@@ -454,7 +475,7 @@ class IndicatorUnitFilter(ResponsibleUnitFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
     list_display = [
         "name",
@@ -507,7 +528,7 @@ class TargetPlanFilter(admin.SimpleListFilter):
     parameter_name = "plan"
 
     def lookups(self, request, model_admin):
-        return [(p.pk, str(p)) for p in Plan.objects.all()]
+        return [(p.pk, str(p)) for p in scope(Plan.objects.all(), request.user)]
 
     def queryset(self, request, queryset):
         if self.value():
@@ -521,7 +542,7 @@ class TargetPlanFilter(admin.SimpleListFilter):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["year", "owner", "group", "state", "value", "raw_text"]
     list_filter = [TargetPlanFilter, YearFilter, "state", "group"]
     search_fields = [
@@ -542,7 +563,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(UserProfile)
-class UserProfileAdmin(admin.ModelAdmin):
+class UserProfileAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "municipality", "unit"]
     list_select_related = ["user", "municipality", "unit"]
     autocomplete_fields = ["unit"]

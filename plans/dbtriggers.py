@@ -60,3 +60,91 @@ def year_in_plan_trigger(table: str, name: str, activity_expr: str) -> migration
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_upd;")
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+# ---------------------------------------------------------------- (re)installing
+#
+# SQLite drops a table's triggers when a migration rebuilds the table (ALTER TABLE is
+# emulated by copy-and-rename), so every trigger is installed again, idempotently, after
+# each ``migrate`` (a post_migrate receiver in plans.apps). On PostgreSQL this is a no-op
+# in effect: the same definitions are replaced by themselves.
+
+CLOSED_YEAR = (
+    "EXISTS (SELECT 1 FROM monitoring_reportingyear ry "
+    "JOIN plans_theme t ON t.plan_id = ry.plan_id "
+    "JOIN plans_activity a ON a.theme_id = t.id "
+    "JOIN plans_indicator i ON i.activity_id = a.id "
+    "WHERE i.id = {row}.indicator_id AND ry.year = {row}.year AND ry.is_closed)"
+)
+
+
+def _trigger_specs():
+    """(table, name, [(event, row, condition that refuses), ...], message)."""
+    target_activity = f"COALESCE(NEW.activity_id, {ACTIVITY_OF_INDICATOR})"
+    return [
+        (
+            "plans_target",
+            "target_year_in_plan",
+            [
+                ("INSERT", "NEW", "NOT " + _condition(target_activity)),
+                ("UPDATE", "NEW", "NOT " + _condition(target_activity)),
+            ],
+            "target_year_in_plan: yıl planın dönemi dışında",
+        ),
+        (
+            "monitoring_realization",
+            "realization_year_in_plan",
+            [
+                ("INSERT", "NEW", "NOT " + _condition(ACTIVITY_OF_INDICATOR)),
+                ("UPDATE", "NEW", "NOT " + _condition(ACTIVITY_OF_INDICATOR)),
+            ],
+            "realization_year_in_plan: yıl planın dönemi dışında",
+        ),
+        (
+            "monitoring_realization",
+            "realization_closed_year",
+            [
+                ("INSERT", "NEW", CLOSED_YEAR.format(row="NEW")),
+                ("UPDATE", "NEW", CLOSED_YEAR.format(row="NEW")),
+                ("UPDATE", "OLD", CLOSED_YEAR.format(row="OLD")),
+                ("DELETE", "OLD", CLOSED_YEAR.format(row="OLD")),
+            ],
+            "closed_year: bu yıl kapatılmış; gerçekleşmeler değiştirilemez",
+        ),
+    ]
+
+
+def install_triggers(connection) -> None:
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table, name, checks, message in _trigger_specs():
+            if table not in tables or "monitoring_reportingyear" not in tables:
+                continue
+            if connection.vendor == "sqlite":
+                # old names from the first migrations, then the current ones
+                for old in (f"{name}_ins", f"{name}_upd"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {old}")
+                for event, row, cond in checks:
+                    trig = f"{name}_{event.lower()}_{row.lower()}"
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {trig}")
+                    cursor.execute(
+                        f"CREATE TRIGGER {trig} BEFORE {event} ON {table} WHEN {cond} "
+                        f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+                    )
+            elif connection.vendor == "postgresql":
+                tests = " OR ".join(
+                    f"(TG_OP = '{event}' AND {cond})" for event, row, cond in checks
+                )
+                events = " OR ".join(sorted({e for e, _, _ in checks}))
+                cursor.execute(
+                    f"CREATE OR REPLACE FUNCTION {name}_fn() RETURNS trigger AS $$ "
+                    f"BEGIN IF {tests} THEN RAISE EXCEPTION '{message}' "
+                    "USING ERRCODE = 'check_violation'; END IF; "
+                    "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END; "
+                    "$$ LANGUAGE plpgsql"
+                )
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+                cursor.execute(
+                    f"CREATE TRIGGER {name} BEFORE {events} ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION {name}_fn()"
+                )

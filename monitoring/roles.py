@@ -1,0 +1,94 @@
+"""Roles as Django groups, and who may touch what.
+
+- Eşitlik birimi (equality unit): manages its municipality's plans, reviews and approves
+  realizations, opens and closes years.
+- Müdürlük (directorate staff): enters and submits realizations only for activities its
+  unit is responsible for.
+- Yönetici (manager): reads everything of its municipality, drafts included; changes
+  nothing.
+- Platform administrators are superusers; the public sees public plans only.
+"""
+
+from __future__ import annotations
+
+EQUALITY_UNIT = "Eşitlik birimi"
+DIRECTORATE = "Müdürlük"
+MANAGER = "Yönetici"
+
+PLAN_MODELS = [
+    "plan",
+    "theme",
+    "goal",
+    "strategy",
+    "activity",
+    "indicator",
+    "target",
+    "unit",
+    "unitalias",
+]
+CRUD = ["add", "change", "delete", "view"]
+
+ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    EQUALITY_UNIT: [
+        *[("plans", f"{a}_{m}") for m in PLAN_MODELS for a in CRUD],
+        ("plans", "view_group"),
+        ("plans", "view_municipality"),
+        ("plans", "view_userprofile"),
+        *[("monitoring", f"{a}_realization") for a in CRUD],
+        ("monitoring", "submit_realization"),
+        ("monitoring", "approve_realization"),
+        ("monitoring", "close_year"),
+        ("monitoring", "view_reportingyear"),
+        ("monitoring", "view_yearevent"),
+        ("monitoring", "view_figurechange"),
+    ],
+    DIRECTORATE: [
+        *[("plans", f"view_{m}") for m in PLAN_MODELS],
+        ("plans", "view_group"),
+        ("monitoring", "add_realization"),
+        ("monitoring", "change_realization"),
+        ("monitoring", "view_realization"),
+        ("monitoring", "submit_realization"),
+        ("monitoring", "view_figurechange"),
+    ],
+    MANAGER: [
+        *[("plans", f"view_{m}") for m in PLAN_MODELS],
+        ("plans", "view_group"),
+        ("plans", "view_municipality"),
+        ("monitoring", "view_realization"),
+        ("monitoring", "view_reportingyear"),
+        ("monitoring", "view_yearevent"),
+        ("monitoring", "view_figurechange"),
+    ],
+}
+
+
+def municipality_of(user):
+    """The user's municipality, or None for platform administrators and the public."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    profile = getattr(user, "profile", None)
+    return profile.municipality if profile else None
+
+
+def municipality_id_of(user) -> int | None:
+    profile = getattr(user, "profile", None) if getattr(user, "is_authenticated", False) else None
+    return profile.municipality_id if profile else None
+
+
+def is_platform_admin(user) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+def has_role(user, role: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(g.name == role for g in user.groups.all())
+
+
+def directorate_unit_id(user) -> int | None:
+    """The unit a directorate user enters figures for (None: not restricted to one)."""
+    if is_platform_admin(user) or user.has_perm("monitoring.approve_realization"):
+        return None
+    profile = getattr(user, "profile", None)
+    return profile.unit_id if profile else None
