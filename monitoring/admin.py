@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -18,6 +19,7 @@ from plans.scoping import directorate_unit, scope
 
 from . import workflow
 from .audit import figure_text, record, snapshot
+from .chasing import missing_by_unit, send_reminders
 from .entry import (
     ReasonsMissing,
     YearlyEntryForm,
@@ -26,7 +28,7 @@ from .entry import (
     save_yearly_entries,
 )
 from .forms import RealizationForm, ReturnForm
-from .models import Realization
+from .models import FigureChange, Realization, YearEvent
 from .report import report_response
 from .resources import RealizationResource
 from .services import ConcurrentChange
@@ -228,6 +230,11 @@ class RealizationAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
                 name="monitoring_realization_workbook_import",
             ),
             path(
+                "yil-takibi/",
+                self.admin_site.admin_view(self.year_view),
+                name="monitoring_realization_year",
+            ),
+            path(
                 "kanit/<int:pk>/",
                 self.admin_site.admin_view(self.evidence_view),
                 name="monitoring_realization_evidence",
@@ -245,6 +252,79 @@ class RealizationAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
 
     def plans_for(self, request):
         return scope(Plan.objects.select_related("municipality"), request.user)
+
+    def year_view(self, request):
+        """The open year at a glance for the equality unit: who has not reported (with
+        a reminder button), pending reviews, and closing or reopening the year."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        plans = self.plans_for(request)
+        plan_id = request.GET.get("plan", "")
+        plan = get_object_or_404(plans, pk=plan_id) if plan_id.isdigit() else plans.first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Yıl takibi"),
+            "plans": plans,
+            "plan": plan,
+        }
+        if plan is None:
+            return TemplateResponse(request, "admin/monitoring/year.html", context)
+        year_raw = request.GET.get("year", "")
+        year = (
+            int(year_raw)
+            if year_raw.isdigit() and int(year_raw) in plan.years
+            else (workflow.open_year(plan))
+        )
+        here = f"{request.path}?{urlencode({'plan': plan.pk, 'year': year})}"
+        if request.method == "POST":
+            action = request.POST.get("action")
+            try:
+                if action == "remind" and request.user.has_perm("monitoring.approve_realization"):
+                    result = send_reminders(plan, year)
+                    messages.success(
+                        request, _("%(n)s birime hatırlatma gönderildi.") % {"n": len(result.sent)}
+                    )
+                    if result.no_contact:
+                        messages.warning(
+                            request,
+                            _("E-posta adresi olmayan birimler: %(u)s")
+                            % {"u": ", ".join(u.name for u in result.no_contact)},
+                        )
+                elif action == "close":
+                    workflow.close_year(
+                        plan=plan, year=year, user=request.user, note=request.POST.get("note", "")
+                    )
+                    messages.success(request, _("%(y)s yılı onaylandı ve kapatıldı.") % {"y": year})
+                elif action == "reopen":
+                    workflow.reopen_year(
+                        plan=plan, year=year, user=request.user, note=request.POST.get("note", "")
+                    )
+                    messages.success(request, _("%(y)s yılı yeniden açıldı.") % {"y": year})
+                else:
+                    raise PermissionDenied
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            return redirect(here)
+        statuses = dict(
+            Realization.objects.for_plan(plan)
+            .filter(year=year)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("pk"))
+        )
+        context.update(
+            year=year,
+            closed=workflow.is_closed(plan, year),
+            debts=missing_by_unit(plan, year),
+            statuses=[
+                (label, statuses.get(value, 0)) for value, label in Realization.Status.choices
+            ],
+            events=YearEvent.objects.filter(plan=plan).select_related("user")[:20],
+            can_close=request.user.has_perm("monitoring.close_year"),
+            can_remind=request.user.has_perm("monitoring.approve_realization"),
+        )
+        return TemplateResponse(request, "admin/monitoring/year.html", context)
 
     def evidence_view(self, request, pk):
         """Evidence files are never on a public URL: only users who may see the
@@ -391,3 +471,54 @@ class RealizationAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
                 can_submit=request.user.has_perm("monitoring.submit_realization"),
             )
         return TemplateResponse(request, "admin/monitoring/yearly_entry.html", context)
+
+
+@admin.register(FigureChange)
+class FigureChangeAdmin(admin.ModelAdmin):
+    """The audit trail, read only: who changed which figure, when, from what to what."""
+
+    list_display = [
+        "at",
+        "user",
+        "kind",
+        "indicator",
+        "activity",
+        "year",
+        "group",
+        "old_text",
+        "new_text",
+        "old_status",
+        "new_status",
+        "reason",
+        "source",
+    ]
+    list_filter = ["kind", "source", "year"]
+    search_fields = [
+        "indicator__name__tr_contains",
+        "indicator__activity__code",
+        "activity__code",
+        "reason__tr_contains",
+        "user__username",
+    ]
+    list_select_related = ["user", "indicator", "activity", "group"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return scope(super().get_queryset(request), request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(YearEvent)
+class YearEventAdmin(FigureChangeAdmin):
+    list_display = ["at", "plan", "year", "action", "user", "note"]
+    list_filter = ["action", "year"]
+    search_fields = ["note__tr_contains", "plan__title__tr_contains"]
+    list_select_related = ["plan", "user"]

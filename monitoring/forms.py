@@ -15,8 +15,9 @@ from .models import Realization, ReportingYear
 
 class RealizationForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    evidence_url = forms.URLField(label=_("Kanıt bağlantısı"), required=False, max_length=500,
-                                  assume_scheme="https")
+    evidence_url = forms.URLField(
+        label=_("Kanıt bağlantısı"), required=False, max_length=500, assume_scheme="https"
+    )
 
     class Meta:
         model = Realization

@@ -180,7 +180,11 @@ def preview_realizations(
     year: int,
     plan: Plan | None = None,
     user=None,
+    plans=None,
+    unit_id: int | None = None,
 ) -> tuple[RealizationImportResult, list[RealizationChange]]:
+    """``plans``: the plans the user may touch (others are refused); ``unit_id``: a
+    directorate user's unit, whose indicators only may be changed."""
     rows, title_year = _read_rows(source)
     errors: list[WorkbookIssue] = []
     keys = {r.key for r in rows if r.key is not None}
@@ -203,16 +207,37 @@ def preview_realizations(
                     else " (gizli “yeep:gösterge” sütunu yok ya da boş). Planı seçin (--plan)."
                 )
             )
-        plan = Plan.objects.select_related("municipality").get(pk=plan_ids.pop())
+        plan = (
+            (plans if plans is not None else Plan.objects)
+            .select_related("municipality")
+            .filter(pk=plan_ids.pop())
+            .first()
+        )
+        if plan is None:
+            raise WorkbookError("Bu dosyadaki plan sizin belediyenize ait değil.")
     if year not in plan.years:
         raise WorkbookError(
             f"{year} yılı “{plan.title}” planının dönemi ({plan.first_year}-"
             f"{plan.last_year}) dışında; bu yıl için gerçekleşme girilemez."
         )
+    from .workflow import is_closed
+
+    if is_closed(plan, year):
+        raise WorkbookError(
+            f"{year} yılı onaylanıp kapatılmış: bu yılın gerçekleşmeleri değiştirilemez. "
+            "Eşitlik birimi yılı yeniden açabilir."
+        )
     if title_year and title_year != year:
         raise WorkbookError(
             f"Dosya {title_year} yılına ait (başlık satırında “{title_year} YILI GERÇEKLEŞME "
             f"RAPORU” yazıyor), ama {year} yılı için yükleniyor. Yılı kontrol edin."
+        )
+    own = None
+    if unit_id is not None:
+        own = set(
+            Indicator.objects.filter(
+                activity__theme__plan=plan, activity__responsible_units=unit_id
+            ).values_list("pk", flat=True)
         )
     indicators = {
         ind.pk: ind
@@ -263,6 +288,16 @@ def preview_realizations(
                 )
                 continue
             ind = matches[0]
+        if own is not None and ind.pk not in own:
+            errors.append(
+                _issue(
+                    r,
+                    "indicator",
+                    f"“{ind.activity.code} {ind.name}” sizin biriminizin "
+                    "sorumlu olduğu bir gösterge değil.",
+                )
+            )
+            continue
         if ind.pk in seen:
             first = seen[ind.pk]
             errors.append(
@@ -332,10 +367,14 @@ def import_realizations(
     plan: Plan | None = None,
     dry_run: bool = False,
     user=None,
+    plans=None,
+    unit_id: int | None = None,
 ) -> RealizationImportResult:
     with transaction.atomic():
-        result, changes = preview_realizations(source=source, year=year, plan=plan, user=user)
+        result, changes = preview_realizations(
+            source=source, year=year, plan=plan, user=user, plans=plans, unit_id=unit_id
+        )
         result.dry_run = dry_run
         if not dry_run:
-            apply_realization_changes(changes, user=user)
+            apply_realization_changes(changes, user=user, source="içe aktarma")
     return result

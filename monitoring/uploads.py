@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.models import Municipality, Plan
 from plans.plan_import import import_plan
+from plans.scoping import directorate_unit
 from plans.workbook import WorkbookError
 
 from .realization_import import import_realizations
@@ -134,11 +135,26 @@ def plan_import_view(model_admin, request):
             % {"plan": result.plan, "counts": _counts(result.summary.counts())},
         )
         return redirect("admin:plans_plan_change", result.plan.pk)
-    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    own = (
+        None
+        if request.user.is_superuser
+        else getattr(getattr(request.user, "profile", None), "municipality", None)
+    )
+    if not request.user.is_superuser and own is None:
+        raise PermissionDenied
+    form = PlanUploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"municipality": own.name if own else ""},
+    )
+    if own is not None:
+        # a municipality's staff import into their own municipality only
+        form.fields["municipality"].disabled = True
+        form.fields["municipality"].initial = own.name
     if request.method == "POST" and form.is_valid():
         data = b"".join(form.cleaned_data["file"].chunks())
         params = {
-            "municipality_name": form.cleaned_data["municipality"],
+            "municipality_name": own.name if own else form.cleaned_data["municipality"],
             "title": form.cleaned_data["title"] or None,
             "year": form.cleaned_data["year"],
             "file_name": form.cleaned_data["file"].name,
@@ -177,7 +193,12 @@ def realization_import_view(model_admin, request, plans):
         plan = plans.filter(pk=params["plan"]).first() if params.get("plan") else None
         try:
             result = import_realizations(
-                source=data, year=params["year"], plan=plan, user=request.user
+                source=data,
+                year=params["year"],
+                plan=plan,
+                user=request.user,
+                plans=plans,
+                unit_id=directorate_unit(request.user),
             )
         except WorkbookError as exc:
             _forget(request, token)
@@ -199,7 +220,15 @@ def realization_import_view(model_admin, request, plans):
         plan = form.cleaned_data["plan"]
         params = {"year": form.cleaned_data["year"], "plan": plan.pk if plan else None}
         try:
-            result = import_realizations(source=data, year=params["year"], plan=plan, dry_run=True)
+            result = import_realizations(
+                source=data,
+                year=params["year"],
+                plan=plan,
+                dry_run=True,
+                plans=plans,
+                unit_id=directorate_unit(request.user),
+                user=request.user,
+            )
         except WorkbookError as exc:
             context.update(form=form, errors=exc.issues)
             return TemplateResponse(request, "admin/imports/upload.html", context)

@@ -137,7 +137,7 @@ class UnitAliasInline(ScopedAdminMixin, admin.TabularInline):
 class UnitAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [UnitResource]
     list_display = ["name", "kind", "municipality", "alias_list"]
-    list_filter = ["municipality", "kind"]
+    list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["name__tr_contains", "aliases__alias__tr_contains"]
     list_select_related = ["municipality"]
     inlines = [UnitAliasInline]
@@ -178,7 +178,7 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "activity_count",
         "links",
     ]
-    list_filter = ["status", "municipality", "is_public"]
+    list_filter = ["status", ("municipality", admin.RelatedOnlyFieldListFilter), "is_public"]
     search_fields = ["title__tr_contains", "municipality__name__tr_contains"]
     list_select_related = ["municipality"]
     readonly_fields = ["structure", "links"]

@@ -26,3 +26,46 @@ def admin_client_tr(client, superuser):
 def _media_in_tmp(settings, tmp_path):
     """Uploaded and evidence files go to a temporary folder, never into the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_role_user(username, role, municipality_name, unit_name=None):
+    from django.contrib.auth.models import Group
+
+    from plans.models import Municipality, Unit, UserProfile
+
+    municipality = Municipality.objects.get(name=municipality_name)
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.org", "Guclu-Parola-2024", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=role))
+    unit = Unit.objects.get(municipality=municipality, name=unit_name) if unit_name else None
+    UserProfile.objects.create(user=user, municipality=municipality, unit=unit)
+    return user
+
+
+@pytest.fixture
+def roles(db):
+    """Users of each role in two municipalities (Mersin and Büyükçekmece)."""
+    from monitoring.roles import DIRECTORATE, EQUALITY_UNIT, MANAGER
+
+    mersin, bc = "Mersin Büyükşehir Belediyesi", "Büyükçekmece Belediyesi"
+    return {
+        "equality": make_role_user("esitlik_m", EQUALITY_UNIT, mersin),
+        "directorate": make_role_user(
+            "mudurluk_m", DIRECTORATE, mersin, "Ulaşım Dairesi Başkanlığı"
+        ),
+        "manager": make_role_user("yonetici_m", MANAGER, mersin),
+        "other_equality": make_role_user("esitlik_b", EQUALITY_UNIT, bc),
+        "other_directorate": make_role_user(
+            "mudurluk_b", DIRECTORATE, bc, "Kültür İşleri Müdürlüğü"
+        ),
+    }
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
