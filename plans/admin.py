@@ -3,6 +3,7 @@ reachable in a click or two, with Turkish-folding search and no query per row.""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 from django.urls import reverse
@@ -27,6 +28,7 @@ from .models import (
 )
 from .resources import IndicatorResource, UnitResource
 from .scoping import scope
+from .text import parse_figure
 
 
 class ScopedAdminMixin:
@@ -47,6 +49,75 @@ class ScopedAdminMixin:
         if field is not None and hasattr(field, "queryset"):
             field.queryset = scope(field.queryset, request.user)
         return field
+
+
+class TargetForm(forms.ModelForm):
+    """A target typed as the plan prints it: "377", "%8,2", "-", "50 Kadın 50 Erkek" (with
+    a group chosen: one number), "Yönetmeliğin hazırlanması"."""
+
+    class Meta:
+        model = Target
+        fields = ["indicator", "activity", "year", "group", "raw_text"]
+        labels = {"raw_text": _("Hedef")}
+
+    def clean(self):
+        cleaned = super().clean()
+        parsed = parse_figure(cleaned.get("raw_text", ""))
+        if parsed.groups and not cleaned.get("group"):
+            self.add_error(
+                "raw_text",
+                _(
+                    "Gruplara ayrılmış hedefi her grup için ayrı satırda "
+                    "girin (grup seçip tek sayı)."
+                ),
+            )
+        self.instance.state = parsed.state
+        self.instance.value = parsed.value if parsed.state == "value" else None
+        owner = (
+            cleaned.get("indicator")
+            or cleaned.get("activity")
+            or (self.instance.indicator if self.instance.indicator_id else None)
+        )
+        year = cleaned.get("year")
+        if owner is not None and year is not None:
+            plan = (owner.activity if hasattr(owner, "activity") else owner).theme.plan
+            if year not in plan.years:
+                self.add_error("year", _("%(y)s yılı planın dönemi dışında.") % {"y": year})
+        return cleaned
+
+
+class AuditedFiguresMixin:
+    """Every target or realization saved through the admin is recorded (monitoring.audit)."""
+
+    def save_model(self, request, obj, form, change):
+        from monitoring.audit import record, snapshot
+
+        if not isinstance(obj, Target):
+            return super().save_model(request, obj, form, change)
+        old = snapshot(Target, obj.pk)
+        super().save_model(request, obj, form, change)
+        record(old=old, new=obj, user=request.user, source="yönetim")
+        return None
+
+    def save_formset(self, request, form, formset, change):
+        from monitoring.audit import record, snapshot
+        from monitoring.models import Realization
+
+        if formset.model not in (Target, Realization):
+            return super().save_formset(request, form, formset, change)
+        olds = {
+            f.instance.pk: snapshot(formset.model, f.instance.pk)
+            for f in formset.forms
+            if f.instance.pk and f.has_changed()
+        }
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            record(old=None, new=obj, user=request.user, source="yönetim")
+        for obj, _fields in formset.changed_objects:
+            record(old=olds.get(obj.pk), new=obj, user=request.user, source="yönetim")
+        for obj in formset.deleted_objects:
+            record(old=obj, new=None, user=request.user, source="yönetim: silindi")
+        return None
 
 
 def changelist_link(model, label: str, **params) -> str:
@@ -402,9 +473,11 @@ class IndicatorInline(ScopedAdminMixin, admin.StackedInline):
 
 class ActivityTargetInline(ScopedAdminMixin, admin.TabularInline):
     model = Target
+    form = TargetForm
     fk_name = "activity"
     extra = 0
-    fields = ["year", "group", "state", "value", "raw_text"]
+    fields = ["year", "group", "raw_text", "state", "value"]
+    readonly_fields = ["state", "value"]
     verbose_name = _("faaliyet düzeyinde hedef")
     verbose_name_plural = _(
         "faaliyet düzeyinde hedefler (kaynakta göstergeye değil faaliyete verilmiş)"
@@ -412,7 +485,7 @@ class ActivityTargetInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ActivityAdmin(AuditedFiguresMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "short_title", "theme", "responsible", "indicator_count"]
     list_display_links = ["code", "short_title"]
     list_filter = [PlanFilter, ThemeFilter, ResponsibleUnitFilter, "timing"]
@@ -457,9 +530,11 @@ class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 class TargetInline(ScopedAdminMixin, admin.TabularInline):
     model = Target
+    form = TargetForm
     fk_name = "indicator"
     extra = 0
-    fields = ["year", "group", "state", "value", "raw_text"]
+    fields = ["year", "group", "raw_text", "state", "value"]
+    readonly_fields = ["state", "value"]
 
 
 class IndicatorPlanFilter(PlanFilter):
@@ -475,7 +550,7 @@ class IndicatorUnitFilter(ResponsibleUnitFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(AuditedFiguresMixin, ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
     list_display = [
         "name",
@@ -542,7 +617,8 @@ class TargetPlanFilter(admin.SimpleListFilter):
 
 
 @admin.register(Target)
-class TargetAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class TargetAdmin(AuditedFiguresMixin, ScopedAdminMixin, admin.ModelAdmin):
+    form = TargetForm
     list_display = ["year", "owner", "group", "state", "value", "raw_text"]
     list_filter = [TargetPlanFilter, YearFilter, "state", "group"]
     search_fields = [

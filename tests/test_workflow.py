@@ -173,3 +173,23 @@ def test_year_page_lists_who_has_not_reported(admin_client_tr):
     debts = response.context["debts"]
     assert sum(len(d.missing) for d in debts) >= 1  # 2.1.3's second indicator is blank
     assert "Birimlere göre girilmemiş göstergeler" in response.text
+
+
+def test_target_edits_in_the_admin_are_audited(admin_client_tr, superuser):
+    target = indicator("1.1.4", "TCE").targets.get(year=2025)
+    url = reverse("admin:plans_target_change", args=[target.pk])
+    response = admin_client_tr.post(
+        url,
+        {
+            "indicator": target.indicator_id,
+            "activity": "",
+            "year": 2025,
+            "group": "",
+            "raw_text": "%8,5",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    target.refresh_from_db()
+    assert (str(target.value), target.state) == ("8.5000", "value")
+    change = FigureChange.objects.get(kind="target", indicator=target.indicator)
+    assert (change.old_text, change.new_text, change.user) == ("477", "%8,5", superuser)
