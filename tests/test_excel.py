@@ -234,8 +234,9 @@ def test_realization_import_queries_do_not_grow_with_rows():
     from monitoring.models import FigureChange
 
     # only bulk batches: the realizations and their audit records
-    batches = sum(400 * len(m._meta.concrete_fields) // 999 + 1
-                  for m in (Realization, FigureChange))
+    batches = sum(
+        400 * len(m._meta.concrete_fields) // 999 + 1 for m in (Realization, FigureChange)
+    )
     assert big_inserts <= batches
 
 
