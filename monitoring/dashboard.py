@@ -209,10 +209,11 @@ NAN = float("nan")
 
 @dataclass
 class Snapshot:
-    """Every indicator of a plan assessed for every plan year, in plan order.
+    """Every indicator of a plan assessed for every plan year.
 
-    Parallel arrays indexed by the indicator's position in ``ids``; values that are not
-    numbers are NaN. Status codes index ``progress.STATUS_ORDER``.
+    Parallel arrays indexed by the indicator's position in ``ids`` (the plan order when
+    it was built: it only breaks ties); values that are not numbers are NaN. Status codes
+    index ``progress.STATUS_ORDER``.
     """
 
     plan_id: int
@@ -436,7 +437,8 @@ def plan_fingerprint(plan: Plan) -> Fingerprint:
     Targets and realizations: count, sum of ids and latest ``updated_at`` (every save,
     ``bulk_update`` of the entry page and ``bulk_create`` sets it), plus sums that notice
     an approval or a milestone set with ``QuerySet.update()``. Indicators (with their
-    activity's place in the plan) and responsible units: a hash of the columns read.
+    activity's theme and goal) and responsible units: a hash of the columns read. Plan
+    order is not in the snapshot: pages read it fresh.
     """
     approved = Q(status=Realization.Status.APPROVED)
     real = Realization.objects.for_plan(plan).aggregate(
@@ -455,18 +457,13 @@ def plan_fingerprint(plan: Plan) -> Fingerprint:
     structure = _digest(
         Indicator.objects.filter(activity__theme__plan=plan),
         "id",
-        "position",
         "baseline_value",
         "direction",
         "accumulation",
         "value_type",
         "activity_id",
-        "activity__position",
         "activity__theme_id",
-        "activity__theme__position",
         "activity__goal_id",
-        "activity__goal__position",
-        "activity__strategy__position",
     )
     units = _digest(
         Activity.responsible_units.through.objects.filter(activity__theme__plan=plan),
@@ -629,34 +626,47 @@ def sort_ids(
     names: dict[int, str] | None = None,
     unit_names: dict[int, str] | None = None,
 ) -> list[int]:
-    """Indicator ids in the order of a table column; "-" in front reverses it. Rows
-    without a value (no number, no rate) stay at the end either way."""
+    """Indicator ids (given in plan order) in the order of a table column; "-" in front
+    reverses it. Rows without a value (no number, no rate) stay at the end either way;
+    ties keep the plan order."""
     descending = sort.startswith("-")
     key = sort.lstrip("-") or "kod"
-    index = snapshot.index()
     if key == "kod" or key not in SORT_KEYS:
-        ordered = sorted(ids, key=lambda pk: index[pk])
-        return ordered[::-1] if descending else ordered
+        return ids[::-1] if descending else list(ids)
+    index = snapshot.index()
+    if key == "gosterge":
+        names = names or {}
 
-    def value(pk: int):
-        i = index[pk]
-        if key == "gosterge":
-            return tr_sort_key((names or {}).get(pk, ""))
-        if key == "birim":
-            found = [(unit_names or {}).get(u) for u in snapshot.units[i]]
-            found = [n for n in found if n]
-            return min((tr_sort_key(n) for n in found), default=None)
-        if key == "durum":
-            return snapshot.status[year][i]
-        series = {"hedef": snapshot.target, "gerceklesme": snapshot.realized, "oran": snapshot.rate}
-        number = series[key][year][i]
-        return None if math.isnan(number) else number
+        def value(pk: int):
+            return tr_sort_key(names.get(pk, ""))
+    elif key == "birim":
+        unit_names = unit_names or {}
+        rank = {
+            pk: r
+            for r, pk in enumerate(sorted(unit_names, key=lambda u: tr_sort_key(unit_names[u])))
+        }
 
-    keyed = [(value(pk), index[pk], pk) for pk in ids]
+        def value(pk: int):
+            return min((rank[u] for u in snapshot.units[index[pk]] if u in rank), default=None)
+    elif key == "durum":
+        statuses = snapshot.status[year]
+
+        def value(pk: int):
+            return statuses[index[pk]]
+    else:
+        series = {"hedef": snapshot.target, "gerceklesme": snapshot.realized}.get(
+            key, snapshot.rate
+        )[year]
+
+        def value(pk: int):
+            number = series[index[pk]]
+            return None if math.isnan(number) else number
+
+    keyed = [(value(pk), position, pk) for position, pk in enumerate(ids)]
     present = sorted((k for k in keyed if k[0] is not None), key=lambda k: (k[0], k[1]))
     if descending:
         present.sort(key=lambda k: k[0], reverse=True)
-    absent = sorted((k for k in keyed if k[0] is None), key=lambda k: k[1])
+    absent = [k for k in keyed if k[0] is None]
     return [k[2] for k in present + absent]
 
 
@@ -725,11 +735,12 @@ def indicator_table(request, plan: Plan, *, per_page: int = 50, everything: bool
     fs = IndicatorFilter(data, plan=plan, snapshot=pp.snapshot, year=pp.year, unit_names=unit_names)
     sort = data["sort"]
     names = None
+    in_plan_order = fs.qs.order_by(*PLAN_ORDER)
     if sort.lstrip("-") == "gosterge":
-        names = dict(fs.qs.values_list("id", "name"))
+        names = dict(in_plan_order.values_list("id", "name"))
         ids = list(names)
     else:
-        ids = list(fs.qs.values_list("id", flat=True))
+        ids = list(in_plan_order.values_list("id", flat=True))
     ids = sort_ids(
         ids, sort, snapshot=pp.snapshot, year=pp.year, names=names, unit_names=unit_names
     )
