@@ -92,7 +92,11 @@
     if (!window.Chart) { return; }
     Object.values(Chart.instances).forEach(function (chart) { chart.resize(); });
   }
-  window.addEventListener("beforeprint", resizeAll);
+  /* tables folded away on screen are printed */
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.as-table").forEach(function (d) { d.open = true; });
+    resizeAll();
+  });
   window.addEventListener("afterprint", resizeAll);
 
   document.addEventListener("click", function (event) {
