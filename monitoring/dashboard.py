@@ -42,6 +42,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from plans.models import Activity, FigureState, Indicator, Plan, Target, Unit
 from plans.text import tr_sort_key
@@ -183,10 +184,6 @@ class Tally:
     def behind(self) -> int:
         return sum(self.counts[s] for s in BEHIND_LIKE)
 
-    @property
-    def rollup(self) -> Rollup:
-        return Rollup(self.counts)
-
     def percent(self, n: int) -> Decimal:
         if not self.total:
             return Decimal(0)
@@ -198,8 +195,13 @@ class Tally:
 
     def shares(self) -> list[dict]:
         """Every status in display order with count and percent, zeros included."""
+        rollup = Rollup(self.counts)
         return [
-            {"status": s, "count": self.counts[s], "percent": self.percent(self.counts[s])}
+            {
+                "status": s,
+                "count": self.counts[s],
+                "percent": (rollup.share(s) * 100).quantize(Decimal("0.1")),
+            }
             for s in STATUS_ORDER
         ]
 
@@ -220,8 +222,6 @@ class Snapshot:
     years: tuple[int, ...]
     activity_count: int
     ids: array
-    themes: array
-    goals: array  # 0: no goal
     units: tuple[tuple[int, ...], ...]
     status: dict[int, bytes]
     rate: dict[int, array]
@@ -303,7 +303,6 @@ def build_snapshot(plan: Plan, *, internal: bool) -> Snapshot:
             "id",
             "activity_id",
             "activity__theme_id",
-            "activity__goal_id",
             "baseline_value",
             "direction",
             "accumulation",
@@ -341,8 +340,6 @@ def build_snapshot(plan: Plan, *, internal: bool) -> Snapshot:
         years=years,
         activity_count=activity_count,
         ids=array("q"),
-        themes=array("q"),
-        goals=array("q"),
         units=(),
         status={y: bytearray() for y in years},
         rate={y: array("d") for y in years},
@@ -354,7 +351,7 @@ def build_snapshot(plan: Plan, *, internal: bool) -> Snapshot:
         by_unit={y: defaultdict(Tally) for y in years},
     )
     units: list[tuple[int, ...]] = []
-    for pk, activity_id, theme_id, goal_id, baseline, direction, accumulation, vtype in indicators:
+    for pk, activity_id, theme_id, baseline, direction, accumulation, vtype in indicators:
         row = IndicatorRow(
             indicator=_IndicatorFields(baseline, direction, accumulation, vtype),
             activity=None,
@@ -363,8 +360,6 @@ def build_snapshot(plan: Plan, *, internal: bool) -> Snapshot:
         )
         unit_ids = tuple(units_of.get(activity_id, ())) or (0,)
         snap.ids.append(pk)
-        snap.themes.append(theme_id)
-        snap.goals.append(goal_id or 0)
         units.append(unit_ids)
         for y in years:
             progress: Progress = row.progress(y, th)
@@ -437,7 +432,7 @@ def plan_fingerprint(plan: Plan) -> Fingerprint:
     Targets and realizations: count, sum of ids and latest ``updated_at`` (every save,
     ``bulk_update`` of the entry page and ``bulk_create`` sets it), plus sums that notice
     an approval or a milestone set with ``QuerySet.update()``. Indicators (with their
-    activity's theme and goal) and responsible units: a hash of the columns read. Plan
+    activity's theme) and responsible units: a hash of the columns read. Plan
     order is not in the snapshot: pages read it fresh.
     """
     approved = Q(status=Realization.Status.APPROVED)
@@ -463,7 +458,6 @@ def plan_fingerprint(plan: Plan) -> Fingerprint:
         "value_type",
         "activity_id",
         "activity__theme_id",
-        "activity__goal_id",
     )
     units = _digest(
         Activity.responsible_units.through.objects.filter(activity__theme__plan=plan),
@@ -554,6 +548,7 @@ class Overview:
         """Indicators per status in each year up to the chosen one (for json_script)."""
         used = self.used_statuses
         return {
+            "axis": gettext("gösterge"),
             "labels": [str(y) for y, _ in self.years],
             "datasets": [
                 {
@@ -935,6 +930,11 @@ def indicator_page(request, plan: Plan, indicator_pk: int) -> IndicatorPage:
     years = [year_cells(row, y, th) for y in plan.years]
     ind = row.indicator
     chart = {
+        "names": {
+            "target": gettext("Hedef"),
+            "realized": gettext("Gerçekleşme"),
+            "baseline": gettext("Mevcut (başlangıç)"),
+        },
         "labels": [str(y) for y in plan.years],
         "target": [_chart_number(row.target_fig(y)) for y in plan.years],
         "realized": [_chart_number(row.realization_fig(y)) for y in plan.years],

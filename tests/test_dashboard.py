@@ -266,6 +266,7 @@ def test_indicator_1_1_4_shows_987_against_377(client):
     assert years[1][:5] == ["2025", "477", "", "", "Veri yok"]
     chart = json.loads(re.search(r'id="indicator-data"[^>]*>(.*?)</script>', html, re.S).group(1))
     assert chart == {
+        "names": {"target": "Hedef", "realized": "Gerçekleşme", "baseline": "Mevcut (başlangıç)"},
         "labels": ["2024", "2025", "2026"],
         "target": [377.0, 477.0, 500.0],
         "realized": [987.0, None, None],

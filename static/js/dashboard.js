@@ -1,6 +1,6 @@
-/* Charts of the dashboard, drawn with the vendored Chart.js from data the page passes
- * with json_script. Every chart's numbers are also in a table on the page, so a chart
- * that cannot be drawn loses nothing. */
+/* Charts of the dashboard, drawn with the vendored Chart.js from data (and translated
+ * labels) the page passes with json_script. Every chart's numbers are also in a table
+ * on the page, so a chart that cannot be drawn loses nothing. */
 (function () {
   "use strict";
 
@@ -39,7 +39,7 @@
           scales: {
             x: { stacked: true },
             y: { stacked: true, beginAtZero: true, ticks: { precision: 0, callback: num },
-                 title: { display: true, text: turkish ? "gösterge" : "indicators" } }
+                 title: { display: true, text: d.axis } }
           },
           plugins: Object.assign({}, common.plugins, {
             tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + num(c.parsed.y); } } }
@@ -51,14 +51,14 @@
     indicator: function (d) {
       var fmt = d.percent ? pct : num;
       var datasets = [
-        { label: turkish ? "Hedef" : "Target", data: d.target, backgroundColor: "#b39ddb", order: 1 },
-        { label: turkish ? "Gerçekleşme" : "Realization", data: d.realized, backgroundColor: "#4b2a7b", order: 1 }
+        { label: d.names.target, data: d.target, backgroundColor: "#b39ddb" },
+        { label: d.names.realized, data: d.realized, backgroundColor: "#4b2a7b" }
       ];
       if (d.baseline !== null) {
         datasets.push({
-          type: "line", label: turkish ? "Mevcut (başlangıç)" : "Baseline",
+          type: "line", label: d.names.baseline,
           data: d.labels.map(function () { return d.baseline; }),
-          borderColor: "#78909c", borderDash: [6, 4], borderWidth: 2, pointRadius: 0, order: 0
+          borderColor: "#78909c", borderDash: [6, 4], borderWidth: 2, pointRadius: 0, order: -1
         });
       }
       return {
