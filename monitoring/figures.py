@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from plans.models import Activity, Indicator, Plan, Target, Unit, ValueType
 
@@ -79,87 +79,82 @@ def plan_table(
 ) -> list[IndicatorRow]:
     """Every indicator of the plan with its targets, realizations and units.
 
-    Queries: indicators (with activity, theme, goal, strategy), targets, activity targets,
-    realizations, responsible units, partner units: six, whatever the size.
+    Queries: indicators, activities (with theme, goal, strategy), their responsible and
+    partner units, targets (of indicators and of activities), realizations: six, whatever
+    the size. Each activity is one object shared by its indicators, and figures are
+    grouped in plain lists, so a plan of 10,000 indicators stays small in memory.
     """
-    real_qs = Realization.objects.select_related("group")
-    if approved_only:
-        real_qs = real_qs.filter(status=Realization.Status.APPROVED)
     qs = (
         indicators
         if indicators is not None
         else Indicator.objects.filter(activity__theme__plan=plan)
+    ).order_by(
+        "activity__theme__position",
+        "activity__goal__position",
+        "activity__strategy__position",
+        "activity__position",
+        "position",
     )
-    qs = (
-        qs.select_related("activity__theme", "activity__goal", "activity__strategy")
+    units = Unit.objects.order_by("name")
+    activities = {
+        a.pk: a
+        for a in Activity.objects.filter(theme__plan=plan)
+        .select_related("theme", "goal", "strategy")
         .prefetch_related(
-            Prefetch("targets", queryset=Target.objects.select_related("group")),
-            Prefetch("activity__activity_targets", queryset=Target.objects.select_related("group")),
-            Prefetch("realizations", queryset=real_qs),
-            Prefetch("activity__responsible_units", queryset=Unit.objects.order_by("name")),
-            Prefetch("activity__partner_units", queryset=Unit.objects.order_by("name")),
+            Prefetch("responsible_units", queryset=units, to_attr="responsible_list"),
+            Prefetch("partner_units", queryset=units, to_attr="partner_list"),
         )
-        .order_by(
-            "activity__theme__position",
-            "activity__goal__position",
-            "activity__strategy__position",
-            "activity__position",
-            "position",
-        )
-    )
+    }
+    targets: dict[int, dict[int, list[Target]]] = defaultdict(lambda: defaultdict(list))
+    activity_targets: dict[int, dict[int, list[Target]]] = defaultdict(lambda: defaultdict(list))
+    for t in Target.objects.filter(
+        Q(indicator__activity__theme__plan=plan) | Q(activity__theme__plan=plan)
+    ).select_related("group"):
+        if t.indicator_id:
+            targets[t.indicator_id][t.year].append(t)
+        else:
+            activity_targets[t.activity_id][t.year].append(t)
+    real_qs = Realization.objects.filter(indicator__activity__theme__plan=plan)
+    if approved_only:
+        real_qs = real_qs.filter(status=Realization.Status.APPROVED)
+    realizations: dict[int, dict[int, list[Realization]]] = defaultdict(lambda: defaultdict(list))
+    for r in real_qs.select_related("group").order_by("pk"):
+        realizations[r.indicator_id][r.year].append(r)
     rows = []
     for ind in qs:
-        by_year_t: dict[int, list[Target]] = defaultdict(list)
-        for t in ind.targets.all():
-            by_year_t[t.year].append(t)
-        by_year_at: dict[int, list[Target]] = defaultdict(list)
-        for t in ind.activity.activity_targets.all():
-            by_year_at[t.year].append(t)
-        by_year_r: dict[int, list[Realization]] = defaultdict(list)
-        for r in ind.realizations.all():
-            by_year_r[r.year].append(r)
+        act = activities[ind.activity_id]
+        ind.activity = act  # one shared object per activity
         rows.append(
             IndicatorRow(
                 indicator=ind,
-                activity=ind.activity,
-                targets=dict(by_year_t),
-                activity_targets=dict(by_year_at),
-                realizations=dict(by_year_r),
-                responsible=list(ind.activity.responsible_units.all()),
-                partners=list(ind.activity.partner_units.all()),
+                activity=act,
+                targets=dict(targets.get(ind.pk, {})),
+                activity_targets=dict(activity_targets.get(act.pk, {})),
+                realizations=dict(realizations.get(ind.pk, {})),
+                responsible=act.responsible_list,
+                partners=act.partner_list,
             )
         )
     if with_empty_activities:
-        rows = _merge_empty_activities(plan, rows)
+        rows = _merge_empty_activities(plan, rows, activities, activity_targets)
     return rows
 
 
-def _merge_empty_activities(plan, rows) -> list[IndicatorRow]:
+def _merge_empty_activities(plan, rows, activities, activity_targets) -> list[IndicatorRow]:
     """Activities without an indicator get a row of their own (indicator None), in plan
-    order, so a report shows every activity. Four more queries."""
-    acts = (
-        Activity.objects.filter(theme__plan=plan, indicators__isnull=True)
-        .select_related("theme", "goal", "strategy")
-        .prefetch_related(
-            Prefetch("activity_targets", queryset=Target.objects.select_related("group")),
-            Prefetch("responsible_units", queryset=Unit.objects.order_by("name")),
-            Prefetch("partner_units", queryset=Unit.objects.order_by("name")),
+    order, so a report shows every activity. No more queries."""
+    with_indicators = {r.activity.pk for r in rows}
+    extra = [
+        IndicatorRow(
+            indicator=None,
+            activity=act,
+            activity_targets=dict(activity_targets.get(act.pk, {})),
+            responsible=act.responsible_list,
+            partners=act.partner_list,
         )
-    )
-    extra = []
-    for act in acts:
-        by_year: dict[int, list[Target]] = defaultdict(list)
-        for t in act.activity_targets.all():
-            by_year[t.year].append(t)
-        extra.append(
-            IndicatorRow(
-                indicator=None,
-                activity=act,
-                activity_targets=dict(by_year),
-                responsible=list(act.responsible_units.all()),
-                partners=list(act.partner_units.all()),
-            )
-        )
+        for act in activities.values()
+        if act.pk not in with_indicators
+    ]
     if not extra:
         return rows
 

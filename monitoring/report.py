@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -162,10 +163,11 @@ def build_report(
     subtitle = f"{year} YILI GERÇEKLEŞME RAPORU"
     if unit is not None:
         subtitle += f" — {unit.name}"
+    merges: list[str] = []  # set once at the end: openpyxl's add() is quadratic
     ws.append([_cell(ws, title, "yeep_theme")])
     ws.append([_cell(ws, subtitle, "yeep_goal")])
-    ws.merged_cells.add(f"A1:{get_column_letter(ncols - len(KEY_HEADERS))}1")
-    ws.merged_cells.add(f"A2:{get_column_letter(ncols - len(KEY_HEADERS))}2")
+    merges.append(f"A1:{get_column_letter(ncols - len(KEY_HEADERS))}1")
+    merges.append(f"A2:{get_column_letter(ncols - len(KEY_HEADERS))}2")
     ws.append([_cell(ws, h, "yeep_header") for h in headers])
     last_visible = get_column_letter(ncols - len(KEY_HEADERS))
 
@@ -181,7 +183,7 @@ def build_report(
             theme = act.theme
             label = f"{theme.code}. {theme.title}" if theme.code else theme.title
             ws.append([_cell(ws, label, "yeep_theme")])
-            ws.merged_cells.add(f"A{row_no}:{last_visible}{row_no}")
+            merges.append(f"A{row_no}:{last_visible}{row_no}")
         if act.goal_id and act.goal_id != current_goal:
             current_goal, current_strategy = act.goal_id, None
             row_no += 1
@@ -189,7 +191,7 @@ def build_report(
             name = plan.goal_label or "Hedef"
             label = f"{goal.code}. {name}: {goal.title}" if goal.code else f"{name}: {goal.title}"
             ws.append([_cell(ws, label, "yeep_goal")])
-            ws.merged_cells.add(f"A{row_no}:{last_visible}{row_no}")
+            merges.append(f"A{row_no}:{last_visible}{row_no}")
         if act.strategy_id and act.strategy_id != current_strategy:
             current_strategy = act.strategy_id
             row_no += 1
@@ -197,7 +199,7 @@ def build_report(
             name = plan.strategy_label or "Strateji"
             label = f"{tr_upper(name)} {st.code}. {st.title}".strip()
             ws.append([_cell(ws, label, "yeep_goal")])
-            ws.merged_cells.add(f"A{row_no}:{last_visible}{row_no}")
+            merges.append(f"A{row_no}:{last_visible}{row_no}")
         group = [row]
         while i + len(group) < len(rows) and rows[i + len(group)].activity.pk == act.pk:
             group.append(rows[i + len(group)])
@@ -208,8 +210,9 @@ def build_report(
         if len(group) > 1:
             for col in (1, 2, 3):
                 letter = get_column_letter(col)
-                ws.merged_cells.add(f"{letter}{first_row}:{letter}{row_no}")
+                merges.append(f"{letter}{first_row}:{letter}{row_no}")
         i += len(group)
+    ws.merged_cells = MultiCellRange([CellRange(ref) for ref in merges])
     return wb
 
 

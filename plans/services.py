@@ -8,6 +8,7 @@ the number of rows.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -285,6 +286,13 @@ def build_plan(
     activity_units: list[tuple[Activity, list[Unit], list[Unit]]] = []
     activity_of_row: list[Activity] = []
     code_seen: dict[tuple, SourceRef] = {}
+    positions: Counter = Counter()
+
+    def next_position(parent) -> int:
+        """1, 2, 3 ... within one parent, in the order rows come."""
+        positions[parent] += 1
+        return positions[parent]
+
     last_activity_key = None
 
     for row in rows:
@@ -307,7 +315,7 @@ def build_plan(
                     theme=theme,
                     code=row.goal_code[:20],
                     title=row.goal_title,
-                    position=sum(1 for k in goals if k[0] == tkey) + 1,
+                    position=next_position(tkey),
                 )
                 goals[gkey] = goal
         strategy = None
@@ -319,7 +327,7 @@ def build_plan(
                     goal=goal,
                     code=row.strategy_code[:20],
                     title=row.strategy_title,
-                    position=sum(1 for k in strategies if k[:3] == skey[:3]) + 1,
+                    position=next_position(skey[:3]),
                 )
                 strategies[skey] = strategy
         if not (row.activity_code or row.activity_title or clean_text(row.indicator)):
@@ -338,7 +346,7 @@ def build_plan(
                 strategy=strategy,
                 code=row.activity_code[:30],
                 title=row.activity_title or row.activity_code or "(adsız faaliyet)",
-                position=sum(1 for a in activities if a.theme is theme) + 1,
+                position=next_position(("activities", tkey)),
                 timing=timing["timing"],
                 start_year=timing["start_year"],
                 end_year=timing["end_year"],

@@ -306,7 +306,16 @@ class HeaderMap:
         return values[idx]
 
 
+_ANCHORS = re.compile(r"^(faaliyet(ler|adı)?|eylem(ler|adı)?|(performans)?gösterge(ler|si)?)$")
+
+
 def find_header(row_idx: int, values: list) -> HeaderMap | None:
+    """The column map if this row is a header row (it names the activity or the
+    indicator column, and most of its cells are headers we know), else None."""
+    if not any(
+        isinstance(v, str) and len(v) <= 60 and _ANCHORS.match(header_key(v)) for v in values
+    ):
+        return None  # the quick answer for the thousands of data rows
     found: dict[str, int] = {}
     years: dict[int, int] = {}
     texts: dict[int, str] = {}
