@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 ACHIEVED = "achieved"
 ON_TRACK = "on_track"
 BEHIND = "behind"
@@ -39,13 +41,13 @@ STATUS_ORDER = [
     NO_DATA,
 ]
 STATUS_LABELS = {
-    ACHIEVED: "Ulaşıldı",
-    ON_TRACK: "Yolunda",
-    BEHIND: "Geride",
-    NOT_STARTED: "Başlamadı (-)",
-    NO_DATA: "Veri yok",
-    MILESTONE_DONE: "Aşama tamamlandı",
-    MILESTONE_NOT_DONE: "Aşama tamamlanmadı",
+    ACHIEVED: _("Ulaşıldı"),
+    ON_TRACK: _("Yolunda"),
+    BEHIND: _("Geride"),
+    NOT_STARTED: _("Başlamadı (-)"),
+    NO_DATA: _("Veri yok"),
+    MILESTONE_DONE: _("Aşama tamamlandı"),
+    MILESTONE_NOT_DONE: _("Aşama tamamlanmadı"),
 }
 STATUS_COLORS = {  # fill colours for the report and the dashboard
     ACHIEVED: "2E7D32",
@@ -95,7 +97,7 @@ class Progress:
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self.status]
+        return str(STATUS_LABELS[self.status])
 
     @property
     def percent(self) -> Decimal | None:
@@ -216,7 +218,7 @@ class Rollup:
         return [
             {
                 "status": s,
-                "label": STATUS_LABELS[s],
+                "label": str(STATUS_LABELS[s]),
                 "count": self.counts[s],
                 "percent": (self.share(s) * 100).quantize(Decimal("0.1")),
                 "color": STATUS_COLORS[s],

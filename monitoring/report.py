@@ -259,7 +259,7 @@ def _indicator_cells(ws, r: IndicatorRow, years, year, with_realizations, *, fir
     else:
         cells.append(None)
     cells.append(
-        _cell(ws, STATUS_LABELS[progress.status], f"yeep_status_{progress.status}")
+        _cell(ws, str(STATUS_LABELS[progress.status]), f"yeep_status_{progress.status}")
         if with_realizations
         else None
     )
