@@ -45,6 +45,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
 from plans.models import Activity, FigureState, Indicator, Plan, Target, Unit
+from plans.scoping import municipality_id
 from plans.text import tr_sort_key
 
 from .figures import IndicatorRow, plan_table
@@ -73,12 +74,16 @@ class LoginRequired(Exception):
 def visible_plans(user) -> QuerySet[Plan]:
     """The plans this user may see on the dashboard.
 
-    The one place the access rule lives: public plans for everyone, every plan for a
-    signed-in user. (Per-municipality scoping will narrow the second half here.)
+    The one place the access rule lives: public plans for everyone; a signed-in user
+    also sees every plan of their own municipality (drafts included); a platform
+    administrator sees all.
     """
     plans = Plan.objects.select_related("municipality")
-    if user.is_authenticated:
+    if getattr(user, "is_superuser", False):
         return plans
+    mid = municipality_id(user)
+    if mid is not None:
+        return plans.filter(Q(is_public=True) | Q(municipality_id=mid))
     return plans.filter(is_public=True)
 
 
@@ -100,10 +105,13 @@ def get_plan_for(request, pk: int) -> Plan:
 def shows_internal(user, plan: Plan) -> bool:
     """Whether internal notes, evidence and not yet approved figures are shown.
 
-    The public (an anonymous visitor of a public plan) sees approved figures only and no
-    note marked internal and no evidence.
+    Only to the plan's own municipality (and platform administrators): the public, and
+    users of other municipalities looking at a public plan, see approved figures only and
+    no note marked internal and no evidence.
     """
-    return bool(user.is_authenticated)
+    if getattr(user, "is_superuser", False):
+        return True
+    return municipality_id(user) == plan.municipality_id
 
 
 # ---------------------------------------------------------------------------- year
@@ -739,17 +747,17 @@ def indicator_table(request, plan: Plan, *, per_page: int = 50, everything: bool
     ids = sort_ids(
         ids, sort, snapshot=pp.snapshot, year=pp.year, names=names, unit_names=unit_names
     )
+    th = thresholds()
     page = None
     if everything:
-        shown = ids
+        # the filtered queryset itself, not a list of thousands of ids, then sorted
+        position = {pk: i for i, pk in enumerate(ids)}
+        found = plan_table(plan, indicators=fs.qs, approved_only=not pp.internal)
+        found.sort(key=lambda r: position[r.indicator.pk])
     else:
         page = Paginator(ids, per_page).get_page(request.GET.get("page"))
-        shown = list(page.object_list)
-    th = thresholds()
-    rows = [
-        TableRow(r, year_cells(r, pp.year, th))
-        for r in rows_for_ids(plan, shown, internal=pp.internal)
-    ]
+        found = rows_for_ids(plan, list(page.object_list), internal=pp.internal)
+    rows = [TableRow(r, year_cells(r, pp.year, th)) for r in found]
     return IndicatorTable(plan, pp.year, pp.internal, fs, sort, len(ids), rows, page)
 
 

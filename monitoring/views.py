@@ -9,7 +9,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from . import dashboard
 from .dashboard import LoginRequired, get_plan_for
+from .report import report_response
 
 
 def plan_page(view):
@@ -74,15 +75,12 @@ def indicator_table(request, plan):
     return render(request, "monitoring/indicator_table.html", {"t": table})
 
 
-def report_xlsx(request, *args, **kwargs):
-    """The yearly realization report; its view lives in monitoring.report_views."""
-    try:
-        from .report_views import report_xlsx as view
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{__package__}.report_views":
-            raise
-        raise Http404(_("Rapor henüz hazır değil.")) from exc
-    return view(request, *args, **kwargs)
+@plan_page
+def report_xlsx(request, plan):
+    """The yearly realization report. Outside the plan's municipality (the public of a
+    public plan) it holds approved figures only and no internal notes."""
+    internal = dashboard.shows_internal(request.user, plan)
+    return report_response(plan, request.GET, approved_only=not internal)
 
 
 # ---------------------------------------------------------------------------- downloads
@@ -174,33 +172,39 @@ def _download(table, kind: str) -> HttpResponse:
 
 
 def _workbook(table, header: list[str], lines: list[list]) -> bytes:
+    """The rows as a workbook (write-only: thousands of rows stay quick)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     from .progress import STATUS_COLORS
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Göstergeler")[:31]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    rate_col = header.index(_("Gerçekleşme oranı (%)")) + 1
-    status_col = rate_col + 1
-    for tr, line in zip(table.rows, lines, strict=True):
-        ws.append(line)
-        r = ws.max_row
-        ws.cell(r, rate_col).number_format = "0.0"
-        color = STATUS_COLORS.get(tr.cells.progress.status)
-        if color:
-            ws.cell(r, status_col).fill = PatternFill("solid", fgColor=color)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Göstergeler")[:31])
     widths = [18, 24, 10, 40, 40, 10, 28, 28, 10, 10, 14, 12, 14, 12, 14, 30, 30]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+
+    def styled(value, **style):
+        cell = WriteOnlyCell(ws, value=value)
+        for name, v in style.items():
+            setattr(cell, name, v)
+        return cell
+
+    ws.append([styled(h, font=bold, alignment=wrap) for h in header])
+    rate_col = header.index(_("Gerçekleşme oranı (%)"))
+    fills = {s: PatternFill("solid", fgColor=c) for s, c in STATUS_COLORS.items()}
+    for tr, line in zip(table.rows, lines, strict=True):
+        cells = list(line)
+        cells[rate_col] = styled(line[rate_col], number_format="0.0")
+        fill = fills.get(tr.cells.progress.status)
+        if fill:
+            cells[rate_col + 1] = styled(line[rate_col + 1], fill=fill)
+        ws.append(cells)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(lines) + 1}"
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
