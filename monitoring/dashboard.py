@@ -491,11 +491,12 @@ def plan_fingerprint(plan: Plan) -> Fingerprint:
 
 
 CACHE_SECONDS = 60 * 60
+SNAPSHOT_VERSION = 2  # raise when Snapshot's fields change: old cache entries are skipped
 
 
 def plan_snapshot(plan: Plan, *, internal: bool, fingerprint: Fingerprint) -> Snapshot:
     """The plan's snapshot from the cache, built (five queries) when the data changed."""
-    key = f"yeep:snapshot:{plan.pk}:{int(internal)}:{fingerprint.key}"
+    key = f"yeep:snapshot:v{SNAPSHOT_VERSION}:{plan.pk}:{int(internal)}:{fingerprint.key}"
     snap = cache.get(key)
     if snap is None:
         snap = build_snapshot(plan, internal=internal)
