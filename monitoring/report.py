@@ -292,7 +292,7 @@ def report_filename(plan: Plan, year: int, unit: Unit | None = None, empty: bool
     return f"{base}.xlsx"
 
 
-def report_response(plan: Plan, params) -> HttpResponse:
+def report_response(plan: Plan, params, *, approved_only: bool = False) -> HttpResponse:
     """An HTTP download of the report: ?year= (default: the latest year with figures,
     else the first), ?unit= for one responsible unit, ?empty=1 for the blank form."""
     year_raw = str(params.get("year", ""))
@@ -304,7 +304,9 @@ def report_response(plan: Plan, params) -> HttpResponse:
     if unit_raw.isdigit():
         unit = get_object_or_404(Unit, pk=int(unit_raw), municipality=plan.municipality)
     empty = params.get("empty") in ("1", "true", "evet")
-    data = report_bytes(plan, year, unit=unit, with_realizations=not empty)
+    data = report_bytes(
+        plan, year, unit=unit, with_realizations=not empty, approved_only=approved_only
+    )
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -160,8 +160,19 @@ def test_visible_plans():
     anonymous = AnonymousUser()
     public = set(visible_plans(anonymous).values_list("municipality__name", flat=True))
     assert public == {"Mersin Büyükşehir Belediyesi", "Büyükçekmece Belediyesi"}
+    # a signed-in user without a municipality sees what the public sees
     staff = get_user_model().objects.create_user("birim", password="x-Parola-123", is_staff=True)
-    assert visible_plans(staff).count() == Plan.objects.count()
+    assert set(visible_plans(staff)) == set(visible_plans(anonymous))
+    # a user of Narlıdere also sees Narlıdere's plan, which is not public
+    from plans.models import Municipality, UserProfile
+
+    narlidere = Municipality.objects.get(name="Narlıdere Belediyesi")
+    UserProfile.objects.create(user=staff, municipality=narlidere)
+    staff = get_user_model().objects.get(pk=staff.pk)
+    names = set(visible_plans(staff).values_list("municipality__name", flat=True))
+    assert names == public | {"Narlıdere Belediyesi"}
+    admin = get_user_model().objects.create_superuser("platform", password="x-Parola-123")
+    assert visible_plans(admin).count() == Plan.objects.count()
 
 
 def test_choose_year():

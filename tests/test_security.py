@@ -313,3 +313,45 @@ def test_debug_off_without_secret_key_refuses_to_start():
     assert "SECRET_KEY is not set" in result.stderr
     result = run_manage("check", DEBUG="0", SECRET_KEY="x" * 60)
     assert result.returncode != 0 and "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_dashboard_of_another_municipalitys_private_plan_is_refused(roles, as_user, client):
+    narlidere = Plan.objects.get(municipality__name="Narlıdere Belediyesi")
+    url = reverse("monitoring:overview", args=[narlidere.pk])
+    assert client.get(url).status_code == 302  # anonymous: to the login page
+    assert as_user(roles["equality"]).get(url).status_code == 404  # Mersin's user
+    table = reverse("monitoring:indicator_table", args=[narlidere.pk])
+    assert as_user(roles["equality"]).get(table).status_code == 404
+
+
+def test_public_sees_approved_figures_only(client, roles, as_user):
+    plan = mersin()
+    real = Realization.objects.get(
+        indicator__activity__theme__plan=plan,
+        indicator__activity__code="1.1.4",
+        indicator__name__startswith="TCE",
+        year=2024,
+    )
+    url = reverse("monitoring:indicator", args=[plan.pk, real.indicator_id])
+    assert "987" in client.get(url, {"year": 2024}).content.decode()  # approved: shown
+    Realization.objects.filter(pk=real.pk).update(status="submitted")
+    public = client.get(url, {"year": 2024}).content.decode()
+    own = as_user(roles["equality"]).get(url, {"year": 2024}).content.decode()
+    assert "987" not in public
+    assert "987" in own
+
+
+def test_dashboard_report_download_for_the_public_holds_approved_figures_only(client):
+    plan = mersin()
+    url = reverse("monitoring:report_xlsx", args=[plan.pk])
+    Realization.objects.for_plan(plan).filter(
+        indicator__activity__code="1.1.4", indicator__name__startswith="TCE"
+    ).update(status="submitted")
+    response = client.get(url, {"year": 2024})
+    assert response.status_code == 200
+    ws = read(response.content).worksheets[0]
+    r = find_row(ws, 1, "1.1.4.")
+    assert ws.cell(r, 9).value is None  # not approved: not shown to the public
+    narlidere = Plan.objects.get(municipality__name="Narlıdere Belediyesi")
+    response = client.get(reverse("monitoring:report_xlsx", args=[narlidere.pk]))
+    assert response.status_code == 302 and "/admin/login/" in response.url
