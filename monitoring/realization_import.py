@@ -83,7 +83,7 @@ def _read_rows(source) -> tuple[list[SheetRow], int | None]:
         for row_idx, values in iter_sheet_rows(
             ws, max_cells=settings.IMPORT_MAX_CELLS, counter=counter
         ):
-            if not any(v is not None and clean_text(v) for v in values):
+            if not any(v is not None and (type(v) is not str or v.strip()) for v in values):
                 continue
             candidate = find_header(row_idx, values)
             if candidate is not None:

@@ -163,8 +163,8 @@ def cell_value(cell) -> object:
     """A cell's value as the importer wants it: ints for whole numbers, "%8.2" for a
     percent-formatted number, stripped text; error values stay as their text."""
     value = getattr(cell, "value", None)
-    if value is None:
-        return None
+    if value is None or type(value) is str:  # the common cases first
+        return value
     if isinstance(value, bool):
         return "Evet" if value else "Hayır"
     if isinstance(value, float | int):
