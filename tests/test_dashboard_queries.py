@@ -46,31 +46,31 @@ def get(client, name, *args, **query):
 PLAN_AND_FINGERPRINT = 1 + 4
 # indicators, targets, realizations, responsible units, activity count
 SNAPSHOT = 5
-# plan_table: indicators, targets, activity targets, realizations, units, partners
-PLAN_TABLE = 6
+# indicator_rows: indicators, responsible units, partners, targets, realizations
+ROWS = 5
 
 
 def test_overview_queries(plan, staff, django_assert_num_queries):
-    # + themes, units; plan_table for the lists of what is behind and what went over
-    cold = SIGNED_IN + PLAN_AND_FINGERPRINT + SNAPSHOT + 2 + PLAN_TABLE
+    # + themes, units; indicator_rows for the lists of what is behind and what went over
+    cold = SIGNED_IN + PLAN_AND_FINGERPRINT + SNAPSHOT + 2 + ROWS
     with django_assert_num_queries(cold):
         get(staff, "overview", plan.pk, year=2024)
     with django_assert_num_queries(cold - SNAPSHOT):  # the snapshot is cached
         get(staff, "overview", plan.pk, year=2024)
-    # 2026 has no realization yet: nothing behind, nothing over, no plan_table
-    with django_assert_num_queries(cold - SNAPSHOT - PLAN_TABLE):
+    # 2026 has no realization yet: nothing behind, nothing over, no indicator_rows
+    with django_assert_num_queries(cold - SNAPSHOT - ROWS):
         get(staff, "overview", plan.pk, year=2026)
 
 
 def test_public_overview_queries(plan, django_assert_num_queries):
     Plan.objects.filter(pk=plan.pk).update(is_public=True)
     Realization.objects.for_plan(plan).update(status=Realization.Status.APPROVED)
-    with django_assert_num_queries(PLAN_AND_FINGERPRINT + SNAPSHOT + 2 + PLAN_TABLE):
+    with django_assert_num_queries(PLAN_AND_FINGERPRINT + SNAPSHOT + 2 + ROWS):
         get(Client(), "overview", plan.pk)
 
 
-# + unit names, themes, goals (the filter's choices), the filtered ids, plan_table (the page)
-TABLE = PLAN_AND_FINGERPRINT + SNAPSHOT + 3 + 1 + PLAN_TABLE
+# + unit names, themes, goals (the filter's choices), the filtered ids, indicator_rows (the page)
+TABLE = PLAN_AND_FINGERPRINT + SNAPSHOT + 3 + 1 + ROWS
 
 
 @pytest.mark.parametrize(
@@ -104,22 +104,22 @@ def test_download_queries(plan, staff, kind, django_assert_num_queries):
 
 def test_theme_queries(plan, staff, django_assert_num_queries):
     theme = plan.themes.first()
-    # plan, latest year, theme, its activities, plan_table
-    with django_assert_num_queries(SIGNED_IN + 4 + PLAN_TABLE):
+    # plan, latest year, theme, its activities, indicator_rows
+    with django_assert_num_queries(SIGNED_IN + 4 + ROWS):
         get(staff, "theme", plan.pk, theme.pk)
 
 
 def test_activity_queries(plan, staff, django_assert_num_queries):
     act = Activity.objects.filter(theme__plan=plan).last()
-    # plan, latest year, activity + its targets, units and partners, plan_table
-    with django_assert_num_queries(SIGNED_IN + 2 + 4 + PLAN_TABLE):
+    # plan, latest year, activity + its targets, units and partners, indicator_rows
+    with django_assert_num_queries(SIGNED_IN + 2 + 4 + ROWS):
         get(staff, "activity", plan.pk, act.pk)
 
 
 def test_indicator_queries(plan, staff, django_assert_num_queries):
     ind = Indicator.objects.filter(activity__theme__plan=plan).last()
-    # plan, latest year, plan_table
-    with django_assert_num_queries(SIGNED_IN + 2 + PLAN_TABLE):
+    # plan, latest year, indicator_rows
+    with django_assert_num_queries(SIGNED_IN + 2 + ROWS):
         get(staff, "indicator", plan.pk, ind.pk)
 
 
