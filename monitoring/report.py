@@ -131,6 +131,8 @@ def build_report(
         approved_only=approved_only,
         with_empty_activities=unit is None,
     )
+    if unit is None:
+        rows = _with_empty_levels(plan, rows)
 
     wb = Workbook(write_only=True)
     _styles(wb)
@@ -200,6 +202,9 @@ def build_report(
             label = f"{tr_upper(name)} {st.code}. {st.title}".strip()
             ws.append([_cell(ws, label, "yeep_goal")])
             merges.append(f"A{row_no}:{last_visible}{row_no}")
+        if isinstance(act, _Level):  # a goal or strategy with no activity: its row only
+            i += 1
+            continue
         group = [row]
         while i + len(group) < len(rows) and rows[i + len(group)].activity.pk == act.pk:
             group.append(rows[i + len(group)])
@@ -214,6 +219,49 @@ def build_report(
         i += len(group)
     ws.merged_cells = MultiCellRange([CellRange(ref) for ref in merges])
     return wb
+
+
+class _Level:
+    """Stands in for an activity where a goal or strategy has none, so the report still
+    prints its row (and a whole-plan round trip keeps it)."""
+
+    pk = None
+    position = 0
+
+    def __init__(self, theme, goal, strategy=None):
+        self.theme, self.goal, self.strategy = theme, goal, strategy
+        self.theme_id, self.goal_id = theme.pk, goal.pk
+        self.strategy_id = strategy.pk if strategy else None
+
+
+def _with_empty_levels(plan: Plan, rows: list[IndicatorRow]) -> list[IndicatorRow]:
+    from plans.models import Goal, Strategy
+
+    levels = [
+        IndicatorRow(indicator=None, activity=_Level(g.theme, g))
+        for g in Goal.objects.filter(theme__plan=plan, activities__isnull=True)
+        .select_related("theme")
+        .distinct()
+    ] + [
+        IndicatorRow(indicator=None, activity=_Level(st.goal.theme, st.goal, st))
+        for st in Strategy.objects.filter(goal__theme__plan=plan, activities__isnull=True)
+        .select_related("goal__theme")
+        .distinct()
+    ]
+    if not levels:
+        return rows
+
+    def order(r: IndicatorRow):
+        a = r.activity
+        return (
+            a.theme.position,
+            a.goal.position if a.goal else 0,
+            a.strategy.position if a.strategy else 0,
+            a.position,
+            r.indicator.position if r.indicator else 0,
+        )
+
+    return sorted(rows + levels, key=order)
 
 
 def _indicator_cells(ws, r: IndicatorRow, years, year, with_realizations, *, first: bool):

@@ -106,6 +106,7 @@ class _State:
     goal: tuple[str, str] = ("", "")
     strategy: tuple[str, str] = ("", "")
     goal_from_aim: bool = False
+    level_unused: bool = False  # a level row came and no activity row under it yet
     activity_no: int = 0
     activity_text: str = ""
     activity: dict = field(default_factory=dict)
@@ -120,7 +121,9 @@ GROUPING_COLUMNS = {"aim", "objective", "strategy", "theme"}
 def _apply_grouping(
     result: ParsedPlan, state: _State, g: tuple[str, str, str], preamble_goals: dict
 ) -> None:
-    """A theme, goal (aim) or strategy row: set the current level, below it nothing."""
+    """A theme, goal (aim) or strategy row: set the current level, below it nothing.
+    A level left without any activity under it is kept (a grouping-only row)."""
+    _keep_unused_level(result, state)
     kind, code, title = g
     if kind == "theme":
         state.theme = (code, title)
@@ -144,6 +147,22 @@ def _apply_grouping(
     else:
         state.strategy = (code, title)
     state.activity = {}
+    state.level_unused = True
+
+
+def _keep_unused_level(result: ParsedPlan, state: _State) -> None:
+    if state.level_unused and (state.goal != ("", "") or state.strategy != ("", "")):
+        result.rows.append(
+            PlanRow(
+                theme_code=state.theme[0],
+                theme_title=state.theme[1],
+                goal_code=state.goal[0],
+                goal_title=state.goal[1],
+                strategy_code=state.strategy[0],
+                strategy_title=state.strategy[1],
+            )
+        )
+    state.level_unused = False
 
 
 def _theme_title(text: str) -> tuple[str, str]:
@@ -207,6 +226,8 @@ def parse_workbook(source, *, report_year: int | None = None) -> ParsedPlan:
             _data_row(result, header, state, ws.title, row_idx, values, texts, preamble_goals)
         if held is not None:
             _lone_row(result, held[3], state, ws.title, held, preamble_goals)
+        if header is not None:
+            _keep_unused_level(result, state)
         if header is None and len(wb.worksheets) > 1:
             result.warnings.append(
                 WorkbookIssue("Başlık satırı bulunamadı; sayfa atlandı.", sheet=ws.title)
@@ -457,6 +478,7 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
             "baseline": "1" if "baseline" in cols else "",
         },
     )
+    state.level_unused = False
     real_cell = {}
     if realization not in (None, ""):
         real_cell = {"__report__": realization}

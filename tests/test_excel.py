@@ -471,3 +471,11 @@ def test_bad_plan_file_through_the_command_exits_non_zero(tmp_path):
     path.write_bytes(xlsx([]))
     with pytest.raises(CommandError, match="hiçbir şey kaydedilmedi"):
         call_command("import_plan", str(path), "--municipality", "X Belediyesi")
+
+
+def test_round_trip_keeps_an_objective_without_actions():
+    """Narlıdere's theme 6 has an objective (HEDEF 1.2) with no action under it."""
+    plan = Plan.objects.get(municipality__name="Narlıdere Belediyesi")
+    copy = import_plan(source=report_bytes(plan, 2023), municipality_name="Kopya Belediyesi").plan
+    assert plan_signature(copy) == plan_signature(plan)
+    assert (copy.goal_label, copy.strategy_label) == ("Amaç", "Hedef")
