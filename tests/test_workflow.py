@@ -193,3 +193,23 @@ def test_target_edits_in_the_admin_are_audited(admin_client_tr, superuser):
     assert (str(target.value), target.state) == ("8.5000", "value")
     change = FigureChange.objects.get(kind="target", indicator=target.indicator)
     assert (change.old_text, change.new_text, change.user) == ("477", "%8,5", superuser)
+
+
+def test_year_page_and_report_queries_do_not_grow_with_the_plan(admin_client_tr):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from monitoring.report import report_bytes
+
+    from .factories import make_plan
+
+    counts = []
+    for n in (10, 300):
+        plan = make_plan(n, 2)
+        with CaptureQueriesContext(connection) as page:
+            response = admin_client_tr.get(YEAR, {"plan": plan.pk, "year": 2024})
+        assert response.status_code == 200
+        with CaptureQueriesContext(connection) as report:
+            report_bytes(plan, 2024)
+        counts.append((len(page.captured_queries), len(report.captured_queries)))
+    assert counts[0] == counts[1]
