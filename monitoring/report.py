@@ -11,6 +11,7 @@ Written with openpyxl's write-only mode: memory stays flat and it is fast on big
 from __future__ import annotations
 
 import io
+from copy import copy
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -77,8 +78,15 @@ def _styles(wb: Workbook) -> None:
 
 
 def _cell(ws, value, style: str) -> WriteOnlyCell:
+    """A styled cell. Looking a named style up by name is a linear search in openpyxl,
+    so each style's array is resolved once per sheet and copied onto the cells."""
+    cache = ws.__dict__.setdefault("_yeep_styles", {})
     c = WriteOnlyCell(ws, value=value)
-    c.style = style
+    if style not in cache:
+        c.style = style
+        cache[style] = copy(c._style)
+    else:
+        c._style = copy(cache[style])
     return c
 
 
