@@ -140,6 +140,18 @@ def plan_table(
     return rows
 
 
+def plan_order(r: IndicatorRow) -> tuple:
+    """Where a row stands in the plan: theme, goal, strategy, activity, indicator."""
+    a = r.activity
+    return (
+        a.theme.position,
+        a.goal.position if a.goal else 0,
+        a.strategy.position if a.strategy else 0,
+        a.position,
+        r.indicator.position if r.indicator else 0,
+    )
+
+
 def _merge_empty_activities(plan, rows, activities, activity_targets) -> list[IndicatorRow]:
     """Activities without an indicator get a row of their own (indicator None), in plan
     order, so a report shows every activity. No more queries."""
@@ -158,17 +170,7 @@ def _merge_empty_activities(plan, rows, activities, activity_targets) -> list[In
     if not extra:
         return rows
 
-    def order(r: IndicatorRow):
-        a = r.activity
-        return (
-            a.theme.position,
-            a.goal.position if a.goal else 0,
-            a.strategy.position if a.strategy else 0,
-            a.position,
-            r.indicator.position if r.indicator else 0,
-        )
-
-    return sorted(rows + extra, key=order)
+    return sorted(rows + extra, key=plan_order)
 
 
 def as_number(fig: Fig) -> Decimal | None:

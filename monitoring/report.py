@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from plans.models import Plan, Unit, ValueType
 from plans.text import numeric_text, tr_upper
 
-from .figures import IndicatorRow, cell_text, plan_table
+from .figures import IndicatorRow, cell_text, plan_order, plan_table
 from .progress import STATUS_COLORS, STATUS_LABELS
 
 KEY_HEADERS = ["yeep:gösterge", "yeep:faaliyet", "yeep:hedef-düzeyi"]
@@ -259,17 +259,7 @@ def _with_empty_levels(plan: Plan, rows: list[IndicatorRow]) -> list[IndicatorRo
     if not levels:
         return rows
 
-    def order(r: IndicatorRow):
-        a = r.activity
-        return (
-            a.theme.position,
-            a.goal.position if a.goal else 0,
-            a.strategy.position if a.strategy else 0,
-            a.position,
-            r.indicator.position if r.indicator else 0,
-        )
-
-    return sorted(rows + levels, key=order)
+    return sorted(rows + levels, key=plan_order)
 
 
 def _indicator_cells(ws, r: IndicatorRow, years, year, with_realizations, *, first: bool):

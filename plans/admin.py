@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
@@ -582,12 +583,51 @@ class IndicatorAdmin(AuditedFiguresMixin, ScopedAdminMixin, ImportExportMixin, a
                 ]
             },
         ),
+        (_("Değişiklik geçmişi"), {"fields": ["history"], "classes": ["collapse"]}),
     ]
+    readonly_fields = ["history"]
 
     def get_inlines(self, request, obj):
         from monitoring.admin import RealizationInline
 
         return [TargetInline, RealizationInline]
+
+    @admin.display(description=_("son değişiklikler"))
+    def history(self, obj):
+        """Who changed this indicator's targets and realizations, when, from what to what."""
+        if not obj or not obj.pk:
+            return "-"
+        from monitoring.models import FigureChange
+
+        changes = FigureChange.objects.filter(indicator=obj).select_related("user")[:30]
+        if not changes:
+            return _("Henüz değişiklik yok.")
+        return format_html(
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+            "</tr>{}</table>",
+            _("zaman"),
+            _("kullanıcı"),
+            _("tür"),
+            _("yıl"),
+            _("eski → yeni"),
+            _("gerekçe"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+                (
+                    (
+                        localtime(c.at).strftime("%d.%m.%Y %H:%M"),
+                        c.user or "-",
+                        c.get_kind_display(),
+                        c.year,
+                        c.old_text or "∅",
+                        c.new_text or "∅",
+                        c.reason,
+                    )
+                    for c in changes
+                ),
+            ),
+        )
 
     @admin.display(description=_("faaliyet kodu"), ordering="activity__code")
     def activity_code(self, obj):
