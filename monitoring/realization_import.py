@@ -45,6 +45,7 @@ class SheetRow:
     reason: str | None
     note: str | None
     header: HeaderMap
+    real_col: int | None = None
 
 
 @dataclass
@@ -69,7 +70,11 @@ class RealizationImportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _read_rows(source) -> tuple[list[SheetRow], int | None]:
+def _value_at(values: list, idx: int | None):
+    return None if idx is None or idx >= len(values) else values[idx]
+
+
+def _read_rows(source, year: int | None = None) -> tuple[list[SheetRow], int | None]:
     wb = open_workbook(source)
     rows: list[SheetRow] = []
     title_year = None
@@ -91,7 +96,7 @@ def _read_rows(source) -> tuple[list[SheetRow], int | None]:
                     header = candidate
                     found_header = True
                     cols = header.columns
-                    if "realization" not in cols:
+                    if header.realization_column(year) is None:
                         missing.append(
                             WorkbookIssue(
                                 "“Gerçekleşme” sütunu yok; gerçekleşmeler bu sütundan okunur.",
@@ -144,7 +149,8 @@ def _read_rows(source) -> tuple[list[SheetRow], int | None]:
                     key=key,
                     activity_code=activity_code,
                     indicator_name=name,
-                    raw=header.get(values, "realization") if "realization" in cols else None,
+                    raw=_value_at(values, header.realization_column(year)),
+                    real_col=header.realization_column(year),
                     reason=clean_text(header.get(values, "deviation"))
                     if "deviation" in cols
                     else None,
@@ -164,7 +170,7 @@ def _read_rows(source) -> tuple[list[SheetRow], int | None]:
 
 
 def _issue(r: SheetRow, field_name: str, message: str) -> WorkbookIssue:
-    idx = r.header.columns.get(field_name)
+    idx = r.real_col if field_name == "realization" else r.header.columns.get(field_name)
     return WorkbookIssue(
         message,
         sheet=r.sheet,
@@ -185,7 +191,7 @@ def preview_realizations(
 ) -> tuple[RealizationImportResult, list[RealizationChange]]:
     """``plans``: the plans the user may touch (others are refused); ``unit_id``: a
     directorate user's unit, whose indicators only may be changed."""
-    rows, title_year = _read_rows(source)
+    rows, title_year = _read_rows(source, year)
     errors: list[WorkbookIssue] = []
     keys = {r.key for r in rows if r.key is not None}
     if plan is None:

@@ -250,7 +250,9 @@ def parse_workbook(source, *, report_year: int | None = None) -> ParsedPlan:
 def _check_columns(result: ParsedPlan, header: HeaderMap, sheet: str) -> None:
     """Values per indicator (Mevcut, Gerçekleşme) need an indicator column to belong to."""
     cols = header.columns
-    if "indicator" not in cols and ({"baseline", "realization"} & cols.keys()):
+    if "indicator" not in cols and (
+        {"baseline", "realization"} & cols.keys() or header.realization_years
+    ):
         result.errors.append(
             WorkbookIssue(
                 "“Gösterge” sütunu yok: “Mevcut” ve “Gerçekleşme” değerleri bir göstergeye "
@@ -458,6 +460,7 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
     names = split_indicators(get(values, "indicator")) if "indicator" in cols else []
     targets = {y: _raw(values, i) for y, i in header.target_years.items()}
     realization = _raw(values, cols["realization"]) if "realization" in cols else None
+    by_year = {y: _raw(values, i) for y, i in header.realization_years.items()}
     level = tr_fold(clean_text(get(values, "key_target_level")))
     base = dict(
         theme_code=theme[0],
@@ -479,8 +482,8 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
         },
     )
     state.level_unused = False
-    real_cell = {}
-    if realization not in (None, ""):
+    real_cell = {y: v for y, v in by_year.items() if v not in (None, "")}
+    if realization not in (None, "") and len(header.realization_years) <= 1:
         real_cell = {"__report__": realization}
     if not names:
         if not any(r.activity_key == state.activity_no for r in result.rows):

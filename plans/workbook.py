@@ -260,7 +260,8 @@ HEADER_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("note", re.compile(r"^(açıklama|not(lar)?)$")),
     ("status", re.compile(r"^durum(u)?$")),
     ("target", re.compile(r"^(20\d\d)(yılı)?(öngörülen|hedeflenen)?(hedef(ler|i)?)?(değeri)?$")),
-    ("activity", re.compile(r"^(faaliyet(ler)?|eylem(ler)?|faaliyetadı|eylemadı)$")),
+    ("target", re.compile(r"^(öngörülen)?hedef(ler|i)?(20\d\d)(yılı)?$")),
+    ("activity", re.compile(r"^(faaliyet(ler|in)?|eylem(ler|in)?)(adı)?$")),
     ("timing", re.compile(r"^(zamanlama|başlangıçvebitiştarih\w*|süre|takvim|tarih(ler)?)$")),
     ("responsible", re.compile(r"^(koordinatör|sorumlu)")),
     ("partners", re.compile(r"^(işbirliği|destekçi|paydaş|iş birliği)")),
@@ -296,8 +297,16 @@ class HeaderMap:
     columns: dict[str, int] = field(default_factory=dict)  # field -> 0-based index
     target_years: dict[int, int] = field(default_factory=dict)  # year -> index
     realization_year: int | None = None
+    realization_years: dict[int, int] = field(default_factory=dict)  # "2024 Gerçekleşme"
     texts: dict[int, str] = field(default_factory=dict)  # index -> header text as written
     signature: frozenset = frozenset()
+
+    def realization_column(self, year: int | None) -> int | None:
+        """The column holding ``year``'s realizations: its own ("2025 Gerçekleşme") or the
+        one plain "Gerçekleşme" column."""
+        if year is not None and year in self.realization_years:
+            return self.realization_years[year]
+        return self.columns.get("realization")
 
     def get(self, values: list, name: str):
         idx = self.columns.get(name)
@@ -306,7 +315,7 @@ class HeaderMap:
         return values[idx]
 
 
-_ANCHORS = re.compile(r"^(faaliyet(ler|adı)?|eylem(ler|adı)?|(performans)?gösterge(ler|si)?)$")
+_ANCHORS = re.compile(r"^((faaliyet|eylem)(ler|in)?(adı)?|(performans)?gösterge(ler|si)?)$")
 
 
 def find_header(row_idx: int, values: list) -> HeaderMap | None:
@@ -320,6 +329,7 @@ def find_header(row_idx: int, values: list) -> HeaderMap | None:
     years: dict[int, int] = {}
     texts: dict[int, str] = {}
     real_year = None
+    real_years: dict[int, int] = {}
     for idx, value in enumerate(values):
         if value is None or (isinstance(value, int | Decimal) and not 2000 <= value <= 2100):
             continue
@@ -333,6 +343,10 @@ def find_header(row_idx: int, values: list) -> HeaderMap | None:
             continue
         if name == "realization":
             real_year = real_year or year
+            if year:
+                real_years.setdefault(year, idx)
+                if len(real_years) > 1:
+                    continue  # several years' realization columns: kept by year only
         found.setdefault(name, idx)
     recognised = len(texts)
     non_empty = sum(1 for v in values if v is not None and clean_text(v))
@@ -345,6 +359,7 @@ def find_header(row_idx: int, values: list) -> HeaderMap | None:
         columns=found,
         target_years=years,
         realization_year=real_year,
+        realization_years=real_years,
         texts=texts,
         signature=frozenset(found) | frozenset(years),
     )

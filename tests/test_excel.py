@@ -479,3 +479,32 @@ def test_round_trip_keeps_an_objective_without_actions():
     copy = import_plan(source=report_bytes(plan, 2023), municipality_name="Kopya Belediyesi").plan
     assert plan_signature(copy) == plan_signature(plan)
     assert (copy.goal_label, copy.strategy_label) == ("Amaç", "Hedef")
+
+
+def test_several_years_of_realizations_in_one_table():
+    data = xlsx(
+        [
+            [
+                "Faaliyet",
+                "Gösterge",
+                "Mevcut",
+                "Hedef 2024",
+                "Hedef 2025",
+                "2024 Gerçekleşme",
+                "2025 Gerçekleşme",
+            ],
+            ["1.1.1. Eğitim vermek", "Eğitim sayısı", 5, 6, 7, 8, 9],
+        ]
+    )
+    plan = import_plan(source=data, municipality_name="Yıllar Belediyesi").plan
+    ind = Indicator.objects.get(activity__theme__plan=plan)
+    assert {t.year: t.value for t in ind.targets.all()} == {2024: 6, 2025: 7}
+    assert {r.year: r.value for r in ind.realizations.all()} == {2024: 8, 2025: 9}
+    # a realization workbook picks the column of the year it is loaded for
+    edited = edit(data, {"G2": 10})
+    result = import_realizations(source=edited, year=2025, plan=plan)
+    assert result.counts["changed"] == 1
+    assert ind.realizations.get(year=2025).value == 10
+    bad = edit(data, {"G2": "on"})
+    with pytest.raises(WorkbookError, match="G sütunu"):
+        import_realizations(source=bad, year=2025, plan=plan)
