@@ -6,9 +6,12 @@ from __future__ import annotations
 from import_export import fields, resources, widgets
 
 from plans.models import Group, Indicator
+from plans.scoping import directorate_unit, scope
 from plans.text import clean_text, parse_figure, tr_fold
 
+from .audit import record, snapshot
 from .models import Realization
+from .workflow import is_closed
 
 
 class RealizationResource(resources.ModelResource):
@@ -92,8 +95,32 @@ class RealizationResource(resources.ModelResource):
             )
         row["gösterge no"] = matches[0]
 
+    def allowed_indicators(self) -> set[int] | None:
+        """What the importing user may write: their municipality, their unit for
+        directorate staff (None: a command-line import, no restriction)."""
+        if self.user is None:
+            return None
+        if not hasattr(self, "_allowed"):
+            self._allowed = set(
+                scope(Indicator.objects.all(), self.user).values_list("pk", flat=True)
+            )
+            unit = directorate_unit(self.user)
+            if unit is not None:
+                self._allowed &= set(
+                    Indicator.objects.filter(activity__responsible_units=unit).values_list(
+                        "pk", flat=True
+                    )
+                )
+        return self._allowed
+
     def before_save_instance(self, instance, row, **kwargs):
+        allowed = self.allowed_indicators()
+        if allowed is not None and instance.indicator_id not in allowed:
+            raise ValueError("Bu göstergeye gerçekleşme yazma yetkiniz yok.")
         plan = instance.indicator.activity.theme.plan
+        if is_closed(plan, instance.year):
+            raise ValueError(f"{instance.year} yılı kapatılmış; değerler değiştirilemez.")
+        self._old = snapshot(Realization, instance.pk)
         if instance.year not in plan.years:
             raise ValueError(
                 f"{instance.year} yılı planın dönemi ({plan.first_year}-{plan.last_year}) dışında."
@@ -106,5 +133,13 @@ class RealizationResource(resources.ModelResource):
         instance.state = parsed.state
         instance.value = parsed.value if parsed.state == "value" else None
         instance.raw_text = parsed.raw
-        if instance.entered_by_id is None and self.user is not None:
+        if self.user is not None:
             instance.entered_by = self.user
+        if instance.pk:
+            instance.version += 1
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if not kwargs.get("dry_run"):
+            record(
+                old=getattr(self, "_old", None), new=instance, user=self.user, source="düz tablo"
+            )

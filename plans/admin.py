@@ -208,6 +208,10 @@ class UnitAliasInline(ScopedAdminMixin, admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [UnitResource]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
     list_display = ["name", "kind", "municipality", "alias_list"]
     list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "kind"]
     search_fields = ["name__tr_contains", "aliases__alias__tr_contains"]
@@ -553,6 +557,10 @@ class IndicatorUnitFilter(ResponsibleUnitFilter):
 @admin.register(Indicator)
 class IndicatorAdmin(AuditedFiguresMixin, ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IndicatorResource]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
     list_display = [
         "name",
         "activity_code",

@@ -9,6 +9,7 @@ import re
 from import_export import fields, resources, widgets
 
 from .models import Activity, Indicator, Municipality, Target, Unit, UnitAlias
+from .scoping import municipality_id, scope
 from .services import figure_objects, group_aliases
 from .text import clean_text, parse_figure
 
@@ -24,6 +25,10 @@ class UnitResource(resources.ModelResource):
     contact_emails = fields.Field(attribute="contact_emails", column_name="e-postalar")
     aliases = fields.Field(column_name="başka yazılışlar")
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.user = kwargs.get("user")
+
     class Meta:
         model = Unit
         fields = ("municipality", "name", "kind", "contact_emails", "aliases")
@@ -35,6 +40,12 @@ class UnitResource(resources.ModelResource):
         return "; ".join(a.alias for a in unit.aliases.all())
 
     def before_save_instance(self, instance, row, **kwargs):
+        if (
+            self.user is not None
+            and not self.user.is_superuser
+            and (instance.municipality_id != municipality_id(self.user))
+        ):
+            raise ValueError("Yalnızca kendi belediyenizin birimlerini yazabilirsiniz.")
         if instance.kind not in Unit.Kind.values:
             raise ValueError(f"Tür “{instance.kind}” geçersiz; {', '.join(Unit.Kind.values)}.")
 
@@ -95,6 +106,7 @@ class IndicatorResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._activities: dict = {}
+        self.user = kwargs.get("user")
 
     def get_export_queryset(self, request=None):
         return Indicator.objects.select_related("activity__theme").prefetch_related("targets")
@@ -136,6 +148,11 @@ class IndicatorResource(resources.ModelResource):
         row["faaliyet no"] = matches[0]
 
     def before_save_instance(self, instance, row, **kwargs):
+        if (
+            self.user is not None
+            and not scope(Activity.objects.filter(pk=instance.activity_id), self.user).exists()
+        ):
+            raise ValueError("Bu faaliyet sizin belediyenizin planında değil.")
         if instance.position is None:
             last = (
                 Indicator.objects.filter(activity=instance.activity)
@@ -167,11 +184,41 @@ class IndicatorResource(resources.ModelResource):
                     year=year,
                 )
             )
+        old = list(instance.targets.all())
         instance.targets.all().delete()
         Target.objects.bulk_create(new)
+        if not kwargs.get("dry_run"):
+            _audit_targets(instance, old, new, self.user)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
         wanted = str(row.get("hedefler") or "").strip()
         return not wanted or self.dehydrate_targets(original) == wanted
+
+
+def _audit_targets(indicator, old: list, new: list, user) -> None:
+    """One audit record per year whose target text changed."""
+    from monitoring.audit import figure_text
+    from monitoring.models import FigureChange
+
+    def by_year(rows):
+        texts: dict[int, str] = {}
+        for t in rows:
+            texts.setdefault(t.year, figure_text(t))
+        return texts
+
+    before, after = by_year(old), by_year(new)
+    FigureChange.objects.bulk_create(
+        FigureChange(
+            kind=FigureChange.Kind.TARGET,
+            indicator=indicator,
+            year=year,
+            old_text=before.get(year, ""),
+            new_text=after.get(year, ""),
+            source="düz tablo",
+            user=user,
+        )
+        for year in sorted(set(before) | set(after))
+        if before.get(year, "") != after.get(year, "")
+    )

@@ -185,3 +185,32 @@ def test_admin_flat_import_shows_a_preview_first(admin_client_tr):
     assert response.status_code == 200
     assert "confirm_form" in response.context or "result" in response.context
     assert not Realization.objects.filter(year=2025).exists()
+
+
+def test_flat_imports_are_scoped_to_the_user(roles):
+    plan = mersin()
+    data = tablib.Dataset(
+        headers=["plan", "faaliyet kodu", "gösterge", "yıl", "grup", "gerçekleşme"]
+    )
+    data.append([plan.pk, "1.1.1", "Eğitim sayısı", 2025, "", "5"])
+    before = Realization.objects.count()
+    for user in (roles["other_equality"], roles["directorate"]):  # 1.1.1 is not Ulaşım's
+        result = RealizationResource(user=user).import_data(data, dry_run=False)
+        messages = [str(e.error) for _, errors in result.row_errors() for e in errors]
+        assert any("yetkiniz yok" in m for m in messages), messages
+    assert Realization.objects.count() == before
+    result = RealizationResource(user=roles["equality"]).import_data(data, dry_run=False)
+    assert not result.has_errors()
+    from monitoring.models import FigureChange
+
+    assert FigureChange.objects.filter(source="düz tablo", user=roles["equality"]).exists()
+    units = tablib.Dataset(headers=["belediye", "birim", "tür", "e-postalar", "başka yazılışlar"])
+    units.append([plan.municipality.name, "Sızma Birimi", "internal", "", ""])
+    result = UnitResource(user=roles["other_equality"]).import_data(units, dry_run=False)
+    assert result.has_errors()
+    assert not Unit.objects.filter(name="Sızma Birimi").exists()
+    inds = tablib.Dataset(headers=["plan", "faaliyet kodu", "gösterge", "hedefler"])
+    inds.append([plan.pk, "1.1.4", "Sızma göstergesi", ""])
+    result = IndicatorResource(user=roles["other_equality"]).import_data(inds, dry_run=False)
+    assert result.has_errors()
+    assert not Indicator.objects.filter(name="Sızma göstergesi").exists()
