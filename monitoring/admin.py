@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,7 +29,7 @@ from .entry import (
 )
 from .forms import RealizationForm, ReturnForm
 from .models import FigureChange, Realization, YearEvent
-from .report import report_response
+from .report import report_filename, report_response, unit_forms_zip
 from .resources import RealizationResource
 from .services import ConcurrentChange
 from .uploads import realization_import_view
@@ -240,6 +240,11 @@ class RealizationAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
                 name="monitoring_realization_evidence",
             ),
             path(
+                "rapor/<int:plan_id>/birim-formlari.zip",
+                self.admin_site.admin_view(self.unit_forms_view),
+                name="monitoring_realization_unit_forms",
+            ),
+            path(
                 "rapor/<int:plan_id>/",
                 self.admin_site.admin_view(self.report_view),
                 name="monitoring_realization_report",
@@ -325,6 +330,22 @@ class RealizationAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
             can_remind=request.user.has_perm("monitoring.approve_realization"),
         )
         return TemplateResponse(request, "admin/monitoring/year.html", context)
+
+    def unit_forms_view(self, request, plan_id):
+        """Every responsible unit's blank form for a year, in one zip file."""
+        if not request.user.has_perm("monitoring.approve_realization"):
+            raise PermissionDenied
+        plan = get_object_or_404(self.plans_for(request), pk=plan_id)
+        year_raw = request.GET.get("year", "")
+        year = (
+            int(year_raw)
+            if year_raw.isdigit() and int(year_raw) in plan.years
+            else (workflow.open_year(plan))
+        )
+        response = HttpResponse(unit_forms_zip(plan, year), content_type="application/zip")
+        name = report_filename(plan, year, empty=True).replace(".xlsx", "-birimler.zip")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
     def evidence_view(self, request, pk):
         """Evidence files are never on a public URL: only users who may see the

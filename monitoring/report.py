@@ -362,5 +362,18 @@ def report_response(plan: Plan, params, *, approved_only: bool = False) -> HttpR
     return response
 
 
+def unit_forms_zip(plan: Plan, year: int) -> bytes:
+    """One blank form per responsible unit (the workbooks e-mailed out in January)."""
+    import zipfile
+
+    units = Unit.objects.filter(responsible_for__theme__plan=plan).distinct().order_by("name")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for unit in units:
+            data = report_bytes(plan, year, unit=unit, with_realizations=False)
+            zf.writestr(report_filename(plan, year, unit, empty=True), data)
+    return buffer.getvalue()
+
+
 def percent_display(value: Decimal | None) -> str:
     return "" if value is None else f"%{value:.1f}".replace(".", ",")

@@ -134,3 +134,24 @@ def test_unit_form_download_from_the_yearly_entry_page(admin_client_tr):
     assert "formu" in response["Content-Disposition"]
     ws = read(io.BytesIO(response.content).getvalue()).worksheets[0]
     assert "Ulaşım Dairesi Başkanlığı" in ws["A2"].value
+
+
+def test_every_units_blank_form_in_one_zip(admin_client_tr):
+    import zipfile
+
+    plan = mersin()
+    year_page = admin_client_tr.get(
+        reverse("admin:monitoring_realization_year"), {"plan": plan.pk, "year": 2025}
+    )
+    url = reverse("admin:monitoring_realization_unit_forms", args=[plan.pk])
+    assert url in year_page.text
+    response = admin_client_tr.get(url, {"year": 2025})
+    assert response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
+        names = zf.namelist()
+        assert any("ulasim-dairesi-baskanligi" in n for n in names)
+        form = next(n for n in names if "ulasim-dairesi-baskanligi" in n)
+        ws = read(zf.read(form)).worksheets[0]
+    assert "Ulaşım Dairesi Başkanlığı" in ws["A2"].value
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if r[13]]
+    assert rows and all(r[8] is None for r in rows)
