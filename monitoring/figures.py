@@ -58,7 +58,7 @@ class IndicatorRow:
             accumulation=ind.accumulation,
             milestone=ind.value_type == ValueType.MILESTONE,
             milestone_done=real.milestone_done if real else None,
-            thresholds=thresholds,
+            thresholds=thresholds or Thresholds.from_settings(),
         )
 
     @property
@@ -96,29 +96,32 @@ def plan_table(
         "position",
     )
     units = Unit.objects.order_by("name")
+    acts = Activity.objects.filter(theme__plan=plan)
+    target_filter = Q(indicator__activity__theme__plan=plan) | Q(activity__theme__plan=plan)
+    real_qs = Realization.objects.filter(indicator__activity__theme__plan=plan)
+    if indicators is not None:  # a subset (one unit's form): read only what it needs
+        wanted = qs.values("pk")
+        acts = acts.filter(pk__in=qs.values("activity_id"))
+        target_filter = Q(indicator__in=wanted) | Q(activity__in=qs.values("activity_id"))
+        real_qs = real_qs.filter(indicator__in=wanted)
     activities = {
         a.pk: a
-        for a in Activity.objects.filter(theme__plan=plan)
-        .select_related("theme", "goal", "strategy")
-        .prefetch_related(
+        for a in acts.select_related("theme", "goal", "strategy").prefetch_related(
             Prefetch("responsible_units", queryset=units, to_attr="responsible_list"),
             Prefetch("partner_units", queryset=units, to_attr="partner_list"),
         )
     }
     targets: dict[int, dict[int, list[Target]]] = defaultdict(lambda: defaultdict(list))
     activity_targets: dict[int, dict[int, list[Target]]] = defaultdict(lambda: defaultdict(list))
-    for t in Target.objects.filter(
-        Q(indicator__activity__theme__plan=plan) | Q(activity__theme__plan=plan)
-    ).select_related("group"):
+    for t in Target.objects.filter(target_filter).select_related("group"):
         if t.indicator_id:
             targets[t.indicator_id][t.year].append(t)
         else:
             activity_targets[t.activity_id][t.year].append(t)
-    real_qs = Realization.objects.filter(indicator__activity__theme__plan=plan)
     if approved_only:
         real_qs = real_qs.filter(status=Realization.Status.APPROVED)
     realizations: dict[int, dict[int, list[Realization]]] = defaultdict(lambda: defaultdict(list))
-    for r in real_qs.select_related("group").order_by("pk"):
+    for r in real_qs.select_related("group").order_by("year", "group__position", "pk"):
         realizations[r.indicator_id][r.year].append(r)
     rows = []
     for ind in qs:
