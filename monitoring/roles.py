@@ -92,3 +92,19 @@ def directorate_unit_id(user) -> int | None:
         return None
     profile = getattr(user, "profile", None)
     return profile.unit_id if profile else None
+
+
+def ensure_roles() -> None:
+    """Create the role groups and give them their permissions (idempotent). Run after
+    every migrate, so a flushed test database or a new permission keeps them right."""
+    from django.contrib.auth.models import Group, Permission
+
+    perms = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.filter(
+            content_type__app_label__in=["plans", "monitoring"]
+        ).select_related("content_type")
+    }
+    for role, wanted in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.set([perms[key] for key in wanted if key in perms])

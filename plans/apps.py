@@ -23,3 +23,27 @@ def _install_triggers(sender, using="default", **kwargs):
     from .dbtriggers import install_triggers
 
     install_triggers(connections[using])
+    _ensure_reference_data(using)
+
+
+def _ensure_reference_data(using: str) -> None:
+    """The groups of people and the roles: created by migrations, and again after a
+    flush (tests that use transactions empty every table)."""
+    from monitoring.roles import ensure_roles
+
+    from .models import Group
+    from .text import DEFAULT_GROUPS
+
+    existing = set(Group.objects.using(using).values_list("code", flat=True))
+    for position, g in enumerate(DEFAULT_GROUPS, start=1):
+        if g["code"] not in existing:
+            Group.objects.using(using).create(
+                code=g["code"],
+                name=g["name"],
+                sex=g["sex"],
+                age_band=g["age_band"],
+                disability=g["disability"],
+                aliases="\n".join(g["aliases"]),
+                position=position,
+            )
+    ensure_roles()
