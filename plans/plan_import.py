@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import Municipality, Plan
+from .models import Plan
 from .services import BuildSummary, PlanRow, SourceRef, build_plan, get_or_create_municipality
 from .text import clean_text, parse_timing, split_code, tr_fold
 from .workbook import (
@@ -30,7 +30,6 @@ from .workbook import (
 )
 
 TITLE_YEAR_RE = re.compile(r"(20\d\d)\s*yılı\s*gerçekleşme", re.IGNORECASE)
-NUMERIC_FIELDS = ("baseline", "target", "realization")
 
 
 @dataclass
@@ -43,7 +42,6 @@ class ParsedPlan:
     errors: list[WorkbookIssue] = field(default_factory=list)
     goal_is_strategy: bool = False
     has_aim_and_objective: bool = False
-    activity_level_targets: bool = False
 
 
 def split_indicators(text: object) -> list[str]:
@@ -280,8 +278,6 @@ def _preamble_row(result, state, texts, preamble_goals) -> None:
         _apply_grouping(result, state, g, preamble_goals)
     elif not result.title:
         result.title = joined[:300]
-    elif state.theme == ("", ""):
-        state.theme = ("", "")  # more title text: ignored
 
 
 def _lone_row(result, header, state, sheet, held, preamble_goals) -> None:
@@ -558,8 +554,6 @@ def _settle_activity_targets(result: ParsedPlan) -> None:
             group[0].activity_targets = {y: v for y, v in source.items() if v not in ("", None)}
             for r in group:
                 r.targets = {}
-            if group[0].activity_targets:
-                result.activity_level_targets = True
 
 
 def _level_cell(value) -> tuple[str, str]:
@@ -677,7 +671,3 @@ def _labels(parsed: ParsedPlan) -> dict[str, str]:
     if parsed.goal_is_strategy:
         return {"goal_label": "Strateji", "strategy_label": ""}
     return {}
-
-
-def existing_municipality(name: str) -> Municipality | None:
-    return Municipality.objects.filter(name=clean_text(name)).first()
