@@ -148,18 +148,22 @@ def _apply_grouping(
     state.level_unused = True
 
 
+def _level_row(state: _State, source: SourceRef | None = None) -> PlanRow:
+    """A row that only names the current theme, goal and strategy (no activity)."""
+    return PlanRow(
+        theme_code=state.theme[0],
+        theme_title=state.theme[1],
+        goal_code=state.goal[0],
+        goal_title=state.goal[1],
+        strategy_code=state.strategy[0],
+        strategy_title=state.strategy[1],
+        source=source or SourceRef(),
+    )
+
+
 def _keep_unused_level(result: ParsedPlan, state: _State) -> None:
     if state.level_unused and (state.goal != ("", "") or state.strategy != ("", "")):
-        result.rows.append(
-            PlanRow(
-                theme_code=state.theme[0],
-                theme_title=state.theme[1],
-                goal_code=state.goal[0],
-                goal_title=state.goal[1],
-                strategy_code=state.strategy[0],
-                strategy_title=state.strategy[1],
-            )
-        )
+        result.rows.append(_level_row(state))
     state.level_unused = False
 
 
@@ -393,17 +397,7 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
     )
     if not activity_text and state.activity and state.strategy != state.activity["parents"][2]:
         # a new objective (or aim) with no action under it: keep the level itself
-        result.rows.append(
-            PlanRow(
-                theme_code=state.theme[0],
-                theme_title=state.theme[1],
-                goal_code=state.goal[0],
-                goal_title=state.goal[1],
-                strategy_code=state.strategy[0],
-                strategy_title=state.strategy[1],
-                source=SourceRef(sheet, row_idx),
-            )
-        )
+        result.rows.append(_level_row(state, SourceRef(sheet, row_idx)))
         state.activity = {}
         return None
     if activity_text == "" and not state.activity:
