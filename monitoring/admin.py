@@ -13,7 +13,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
-from plans.admin import ResponsibleUnitFilter, ScopedAdminMixin, YearFilter
+from plans.admin import (
+    ResponsibleUnitFilter,
+    ScopedAdminMixin,
+    YearFilter,
+    value_column,
+    year_column,
+)
 from plans.models import Plan, Unit
 from plans.scoping import directorate_unit, scope
 
@@ -74,12 +80,12 @@ class RealizationUnitFilter(ResponsibleUnitFilter):
 class RealizationAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [RealizationResource]
     list_display = [
-        "year",
+        year_column,
         "activity_code",
         "indicator",
         "group",
         "state",
-        "value",
+        value_column,
         "raw_text",
         "status",
         "entered_by",
@@ -504,7 +510,7 @@ class FigureChangeAdmin(admin.ModelAdmin):
         "kind",
         "indicator",
         "activity",
-        "year",
+        year_column,
         "group",
         "old_text",
         "new_text",
@@ -539,7 +545,7 @@ class FigureChangeAdmin(admin.ModelAdmin):
 
 @admin.register(YearEvent)
 class YearEventAdmin(FigureChangeAdmin):
-    list_display = ["at", "plan", "year", "action", "user", "note"]
+    list_display = ["at", "plan", year_column, "action", "user", "note"]
     list_filter = ["action", "year"]
     search_fields = ["note__tr_contains", "plan__title__tr_contains"]
     list_select_related = ["plan", "user"]

@@ -121,6 +121,20 @@ class AuditedFiguresMixin:
         return None
 
 
+@admin.display(description=_("yıl"), ordering="year")
+def year_column(obj) -> str:
+    """A year as written, not "2.024" (Turkish thousands separator)."""
+    return str(obj.year)
+
+
+@admin.display(description=_("değer"), ordering="value")
+def value_column(obj) -> str:
+    """987 rather than "987,0000"; decimals with a comma."""
+    if obj.value is None:
+        return "–"
+    return format(obj.value.normalize(), "f").replace(".", ",")
+
+
 def changelist_link(model, label: str, **params) -> str:
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     return format_html('<a href="{}?{}">{}</a>', url, urlencode(params), label)
@@ -667,7 +681,7 @@ class TargetPlanFilter(admin.SimpleListFilter):
 @admin.register(Target)
 class TargetAdmin(AuditedFiguresMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = TargetForm
-    list_display = ["year", "owner", "group", "state", "value", "raw_text"]
+    list_display = [year_column, "owner", "group", "state", value_column, "raw_text"]
     list_filter = [TargetPlanFilter, YearFilter, "state", "group"]
     search_fields = [
         "indicator__name__tr_contains",

@@ -154,3 +154,13 @@ def test_unit_autocomplete_finds_abbreviation_by_folded_name(admin_client_tr):
     assert response.status_code == 200
     names = [r["text"] for r in response.json()["results"]]
     assert "Kadın ve Aile Hizmetleri Dairesi Başkanlığı" in names
+
+
+def test_years_and_values_are_written_as_people_read_them(admin_client_tr):
+    """2024, not "2.024"; 987, not "987,0000"; a decimal with a comma."""
+    plan = Plan.objects.get(municipality__name__startswith="Mersin")
+    response = admin_client_tr.get(url(Realization), {"plan": plan.pk, "q": "1.1.4"})
+    assert ">2024<" in response.text and "2.024" not in response.text
+    assert ">987<" in response.text and "987,0000" not in response.text
+    response = admin_client_tr.get(url(Realization), {"plan": plan.pk, "q": "2.1.5"})
+    assert ">7,88<" in response.text

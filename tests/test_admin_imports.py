@@ -40,6 +40,7 @@ def test_plan_upload_preview_then_confirm(admin_client_tr):
     assert "henüz hiçbir şey kaydedilmedi" in text
     assert "<td>118</td>" in text and "<td>146</td>" in text
     assert "yeni belediye oluşturulacak" in text
+    assert "Gerçekleşme yılı: 2024" in text  # a year, not "2.024"
     assert snapshot() == before
     token = response.context["token"]
     response = admin_client_tr.post(url, {"token": token})
