@@ -495,8 +495,8 @@ class ActivityTargetInline(ScopedAdminMixin, admin.TabularInline):
     form = TargetForm
     fk_name = "activity"
     extra = 0
-    fields = ["year", "group", "raw_text", "state", "value"]
-    readonly_fields = ["state", "value"]
+    fields = ["year", "group", "raw_text", "state", value_column]
+    readonly_fields = ["state", value_column]
     verbose_name = _("faaliyet düzeyinde hedef")
     verbose_name_plural = _(
         "faaliyet düzeyinde hedefler (kaynakta göstergeye değil faaliyete verilmiş)"
@@ -552,8 +552,8 @@ class TargetInline(ScopedAdminMixin, admin.TabularInline):
     form = TargetForm
     fk_name = "indicator"
     extra = 0
-    fields = ["year", "group", "raw_text", "state", "value"]
-    readonly_fields = ["state", "value"]
+    fields = ["year", "group", "raw_text", "state", value_column]
+    readonly_fields = ["state", value_column]
 
 
 class IndicatorPlanFilter(PlanFilter):
