@@ -79,6 +79,12 @@ class RealizationUnitFilter(ResponsibleUnitFilter):
 @admin.register(Realization)
 class RealizationAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [RealizationResource]
+    ordering = [
+        "-year",
+        "indicator__activity__theme__position",
+        "indicator__activity__position",
+        "indicator__position",
+    ]
     list_display = [
         year_column,
         "activity_code",
