@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Prefetch, Q
 
@@ -16,7 +15,6 @@ from plans.models import Activity, Indicator, Plan, Target, Unit, ValueType
 
 from .models import Realization
 from .progress import NO_DATA, Fig, Progress, Thresholds, assess, combine
-from .services import cell_text  # noqa: F401  (re-exported for the report)
 
 
 @dataclass
@@ -174,7 +172,3 @@ def _merge_empty_activities(plan, rows, activities, activity_targets) -> list[In
         return rows
 
     return sorted(rows + extra, key=plan_order)
-
-
-def as_number(fig: Fig) -> Decimal | None:
-    return fig.value if fig.state == "value" else None

@@ -27,9 +27,8 @@ from plans.workbook import (
     open_workbook,
 )
 
-from .figures import cell_text
 from .models import Realization
-from .services import RealizationChange, apply_realization_changes
+from .services import RealizationChange, apply_realization_changes, cell_text
 
 TITLE_YEAR_RE = re.compile(r"(20\d\d)\s*yılı\s*gerçekleşme", re.IGNORECASE)
 

@@ -28,8 +28,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from plans.models import Plan, Unit, ValueType
 from plans.text import numeric_text, tr_upper
 
-from .figures import IndicatorRow, cell_text, plan_order, plan_table
+from .figures import IndicatorRow, plan_order, plan_table
 from .progress import STATUS_COLORS, STATUS_LABELS
+from .services import cell_text
 
 KEY_HEADERS = ["yeep:gösterge", "yeep:faaliyet", "yeep:hedef-düzeyi"]
 THIN = Side(style="thin", color="9E9E9E")
@@ -373,7 +374,3 @@ def unit_forms_zip(plan: Plan, year: int) -> bytes:
             data = report_bytes(plan, year, unit=unit, with_realizations=False)
             zf.writestr(report_filename(plan, year, unit, empty=True), data)
     return buffer.getvalue()
-
-
-def percent_display(value: Decimal | None) -> str:
-    return "" if value is None else f"%{value:.1f}".replace(".", ",")

@@ -63,37 +63,6 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def municipality_of(user):
-    """The user's municipality, or None for platform administrators and the public."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    profile = getattr(user, "profile", None)
-    return profile.municipality if profile else None
-
-
-def municipality_id_of(user) -> int | None:
-    profile = getattr(user, "profile", None) if getattr(user, "is_authenticated", False) else None
-    return profile.municipality_id if profile else None
-
-
-def is_platform_admin(user) -> bool:
-    return bool(getattr(user, "is_superuser", False))
-
-
-def has_role(user, role: str) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return any(g.name == role for g in user.groups.all())
-
-
-def directorate_unit_id(user) -> int | None:
-    """The unit a directorate user enters figures for (None: not restricted to one)."""
-    if is_platform_admin(user) or user.has_perm("monitoring.approve_realization"):
-        return None
-    profile = getattr(user, "profile", None)
-    return profile.unit_id if profile else None
-
-
 def ensure_roles() -> None:
     """Create the role groups and give them their permissions (idempotent). Run after
     every migrate, so a flushed test database or a new permission keeps them right."""

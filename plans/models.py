@@ -14,8 +14,6 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .text import tr_sort_key
-
 
 class Municipality(models.Model):
     name = models.CharField(_("ad"), max_length=200, unique=True)
@@ -138,16 +136,6 @@ class Group(models.Model):
         return self.name
 
 
-class PlanQuerySet(models.QuerySet):
-    def for_user(self, user):
-        if user.is_superuser:
-            return self
-        profile = getattr(user, "profile", None)
-        if profile is None or profile.municipality_id is None:
-            return self.none()
-        return self.filter(municipality_id=profile.municipality_id)
-
-
 class Plan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Taslak")
@@ -180,8 +168,6 @@ class Plan(models.Model):
     source_note = models.TextField(_("kaynak notu"), blank=True)
     created_at = models.DateTimeField(_("oluşturulma"), auto_now_add=True)
     updated_at = models.DateTimeField(_("güncellenme"), auto_now=True)
-
-    objects = PlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("eylem planı")
@@ -523,8 +509,3 @@ class UserProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
-
-
-def sorted_tr(items, key=lambda x: str(x)):
-    """Sort in Turkish alphabetical order."""
-    return sorted(items, key=lambda item: tr_sort_key(key(item)))

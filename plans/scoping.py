@@ -33,11 +33,7 @@ def municipality_id(user) -> int | None:
 
 
 def _condition(label: str, mid: int) -> Q:
-    if label == "plans.target":
-        return Q(indicator__activity__theme__plan__municipality=mid) | Q(
-            activity__theme__plan__municipality=mid
-        )
-    if label == "monitoring.figurechange":
+    if label in ("plans.target", "monitoring.figurechange"):  # an indicator's or an activity's
         return Q(indicator__activity__theme__plan__municipality=mid) | Q(
             activity__theme__plan__municipality=mid
         )
@@ -68,7 +64,3 @@ def directorate_unit(user) -> int | None:
         return None
     profile = getattr(user, "profile", None)
     return profile.unit_id if profile else -1  # a directorate user without a unit: none
-
-
-def in_scope(obj, user) -> bool:
-    return scope(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
