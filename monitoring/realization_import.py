@@ -85,7 +85,7 @@ def _read_rows(source, year: int | None = None) -> tuple[list[SheetRow], int | N
     for ws in wb.worksheets:
         header: HeaderMap | None = None
         for row_idx, values in iter_sheet_rows(
-            ws, max_cells=settings.IMPORT_MAX_CELLS, counter=counter
+            wb, ws, max_cells=settings.IMPORT_MAX_CELLS, counter=counter
         ):
             if not any(v is not None and (type(v) is not str or v.strip()) for v in values):
                 continue

@@ -5,25 +5,19 @@ Faaliyet | Sorumlu birim | Destekçi Kurum/Kuruluş | Gösterge | Mevcut | each 
 Gerçekleşme | Gerçekleşme oranı | Durum | Sapma nedeni, and hidden key columns so the
 same file can come back in (``import_realizations``; ``import_plan`` for a whole plan).
 
-Written with openpyxl's write-only mode: memory stays flat and it is fast on big plans.
+Written with XlsxWriter: formats, merges and print settings in one pass, about three
+times faster than openpyxl's write-only mode with styled cells (benchmarks/excel.py).
 """
 
 from __future__ import annotations
 
 import io
-from copy import copy
 from decimal import Decimal
 
+import xlsxwriter
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
 
 from plans.models import Plan, Unit, ValueType
 from plans.text import numeric_text, tr_upper
@@ -33,69 +27,53 @@ from .progress import STATUS_COLORS, STATUS_LABELS
 from .services import cell_text
 
 KEY_HEADERS = ["yeep:gösterge", "yeep:faaliyet", "yeep:hedef-düzeyi"]
-THIN = Side(style="thin", color="9E9E9E")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+# Where an indicator's targets are set. Not the bare words "faaliyet"/"gösterge": a
+# column of those on every row would look like a header cell to the importer.
+ACTIVITY_LEVEL, INDICATOR_LEVEL = "faaliyet düzeyi", "gösterge düzeyi"
+BORDER = {"border": 1, "border_color": "#9E9E9E"}
+WRAP_TOP = {"text_wrap": True, "valign": "top"}
+STYLES: dict[str, dict] = {
+    "yeep_header": {
+        "bold": True,
+        "font_color": "#FFFFFF",
+        "bg_color": "#4A235A",
+        "text_wrap": True,
+        "valign": "vcenter",
+        "align": "center",
+    },
+    "yeep_theme": {"bold": True, "font_size": 12, "bg_color": "#D7BDE2", **WRAP_TOP},
+    "yeep_goal": {"bold": True, "italic": True, "bg_color": "#F4ECF7", **WRAP_TOP},
+    "yeep_text": WRAP_TOP,
+    "yeep_num": {"valign": "top", "align": "right", "num_format": "#,##0.##"},
+    "yeep_pct": {"valign": "top", "align": "right", "num_format": "0.0#%"},
+    **{
+        f"yeep_status_{status}": {
+            "bg_color": "#" + color,
+            "bold": True,
+            "font_color": "#FFFFFF"
+            if status in ("achieved", "milestone_done", "behind", "milestone_not_done")
+            else "#000000",
+            "valign": "top",
+            "align": "center",
+            "text_wrap": True,
+        }
+        for status, color in STATUS_COLORS.items()
+    },
+}
+
+# A cell of the report: (value, style name), or None for an empty unstyled cell.
+Cell = tuple[object, str] | None
 
 
-def _styles(wb: Workbook) -> None:
-    def add(name, **kw):
-        style = NamedStyle(name=name, border=BORDER, **kw)
-        wb.add_named_style(style)
-
-    wrap_top = Alignment(wrap_text=True, vertical="top")
-    add(
-        "yeep_header",
-        font=Font(bold=True, color="FFFFFF"),
-        fill=PatternFill("solid", fgColor="4A235A"),
-        alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
-    )
-    add(
-        "yeep_theme",
-        font=Font(bold=True, size=12),
-        fill=PatternFill("solid", fgColor="D7BDE2"),
-        alignment=wrap_top,
-    )
-    add(
-        "yeep_goal",
-        font=Font(bold=True, italic=True),
-        fill=PatternFill("solid", fgColor="F4ECF7"),
-        alignment=wrap_top,
-    )
-    add("yeep_text", alignment=wrap_top)
-    add(
-        "yeep_num",
-        alignment=Alignment(vertical="top", horizontal="right"),
-        number_format="#,##0.##",
-    )
-    add("yeep_pct", alignment=Alignment(vertical="top", horizontal="right"), number_format="0.0#%")
-    for status, color in STATUS_COLORS.items():
-        dark = status in ("achieved", "milestone_done", "behind", "milestone_not_done")
-        add(
-            f"yeep_status_{status}",
-            fill=PatternFill("solid", fgColor=color),
-            font=Font(bold=True, color="FFFFFF" if dark else "000000"),
-            alignment=Alignment(vertical="top", horizontal="center", wrap_text=True),
-        )
-
-
-def _cell(ws, value, style: str) -> WriteOnlyCell:
-    """A styled cell. Looking a named style up by name is a linear search in openpyxl,
-    so each style's array is resolved once per sheet and copied onto the cells."""
-    cache = ws.__dict__.setdefault("_yeep_styles", {})
-    c = WriteOnlyCell(ws, value=value)
-    if style not in cache:
-        c.style = style
-        cache[style] = copy(c._style)
-    else:
-        c._style = copy(cache[style])
-    return c
+def _cell(value, style: str) -> Cell:
+    return (value, style)
 
 
 def _as_excel_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _figure_cell(ws, rows: list, indicator, *, is_target: bool):
+def _figure_cell(rows: list, indicator, *, is_target: bool) -> Cell:
     """A number as a number (a percent as a percent-formatted cell), else the text as
     written ("50 Kadın 50 Erkek", "25 çift", "-", "Toplantıda belli olacak")."""
     if not rows:
@@ -114,21 +92,58 @@ def _figure_cell(ws, rows: list, indicator, *, is_target: bool):
             and indicator.value_type == ValueType.PERCENT
         )
         if percent:
-            return _cell(ws, float(first.value / 100), "yeep_pct")
-        return _cell(ws, _as_excel_number(first.value), "yeep_num")
-    return _cell(ws, cell_text(rows), "yeep_text")
+            return (float(first.value / 100), "yeep_pct")
+        return (_as_excel_number(first.value), "yeep_num")
+    return (cell_text(rows), "yeep_text")
+
+
+class _Writer:
+    """Rows of cells into an XlsxWriter worksheet, one format object per style."""
+
+    def __init__(self, wb, ws):
+        self.ws = ws
+        self.formats = {name: wb.add_format({**BORDER, **props}) for name, props in STYLES.items()}
+        self.row_no = -1  # 0-based, as XlsxWriter counts
+
+    def append(self, cells: list[Cell]) -> int:
+        self.row_no += 1
+        r = self.row_no
+        ws, formats = self.ws, self.formats
+        for c, cell in enumerate(cells):
+            if cell is None:
+                continue
+            if type(cell) is not tuple:  # a hidden key: plain value
+                if type(cell) is str:
+                    ws.write_string(r, c, cell)
+                else:
+                    ws.write_number(r, c, cell)
+                continue
+            value, style = cell
+            if value is None:
+                ws.write_blank(r, c, None, formats[style])
+            elif type(value) is str:
+                ws.write_string(r, c, value, formats[style])
+            else:
+                ws.write_number(r, c, value, formats[style])
+        return r
+
+    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int, cell: Cell):
+        value, style = cell if cell is not None else ("", "yeep_text")
+        self.ws.merge_range(first_row, first_col, last_row, last_col, value, self.formats[style])
 
 
 def build_report(
     plan: Plan,
     year: int,
+    output,
     *,
     unit: Unit | None = None,
     with_realizations: bool = True,
     approved_only: bool = False,
-) -> Workbook:
-    """The Gerçekleşme Raporu of ``plan`` for ``year``; one unit's activities when given
-    (the form sent to a directorate), with the realization column empty if asked."""
+) -> None:
+    """Write the Gerçekleşme Raporu of ``plan`` for ``year`` to ``output`` (a file
+    object); one unit's activities when given (the form sent to a directorate), with the
+    realization column empty if asked."""
     from plans.models import Indicator
 
     indicators = Indicator.objects.filter(activity__theme__plan=plan)
@@ -143,9 +158,17 @@ def build_report(
     if unit is None:
         rows = _with_empty_levels(plan, rows)
 
-    wb = Workbook(write_only=True)
-    _styles(wb)
-    ws = wb.create_sheet(title=f"{year} Gerçekleşme"[:31])
+    wb = xlsxwriter.Workbook(
+        output,
+        {
+            "in_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,  # "=..." typed by a user stays text
+            "strings_to_urls": False,
+        },
+    )
+    ws = wb.add_worksheet(f"{year} Gerçekleşme"[:31])
+    out = _Writer(wb, ws)
     years = plan.years
     headers = (
         ["Faaliyet", "Sorumlu birim", "Destekçi Kurum/Kuruluş", "Gösterge", "Mevcut"]
@@ -154,35 +177,31 @@ def build_report(
         + KEY_HEADERS
     )
     ncols = len(headers)
+    last_visible = ncols - len(KEY_HEADERS) - 1  # 0-based
     widths = [48, 24, 24, 34, 10] + [10] * len(years) + [13, 12, 14, 34, 28] + [8, 8, 8]
-    for i, w in enumerate(widths, start=1):
-        dim = ws.column_dimensions[get_column_letter(i)]
-        dim.width = w
-        if i > ncols - len(KEY_HEADERS):
-            dim.hidden = True
-    ws.freeze_panes = "B4"
-    ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w, None, {"hidden": i > last_visible})
+    ws.freeze_panes(3, 1)  # below the header row, right of Faaliyet: "B4"
+    ws.repeat_rows(2)  # the header row on every printed page
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # as wide as one page, as many pages down as needed
+    ws.center_horizontally()
+    ws.set_margins(left=0.4, right=0.4)
 
     title = f"{plan.municipality.name} — {plan.title}"
     subtitle = f"{year} YILI GERÇEKLEŞME RAPORU"
     if unit is not None:
         subtitle += f" — {unit.name}"
-    merges: list[str] = []  # set once at the end: openpyxl's add() is quadratic
-    ws.append([_cell(ws, title, "yeep_theme")])
-    ws.append([_cell(ws, subtitle, "yeep_goal")])
-    merges.append(f"A1:{get_column_letter(ncols - len(KEY_HEADERS))}1")
-    merges.append(f"A2:{get_column_letter(ncols - len(KEY_HEADERS))}2")
-    ws.append([_cell(ws, h, "yeep_header") for h in headers])
-    last_visible = get_column_letter(ncols - len(KEY_HEADERS))
+    out.merge(0, 0, 0, last_visible, (title, "yeep_theme"))
+    out.merge(1, 0, 1, last_visible, (subtitle, "yeep_goal"))
+    out.row_no = 1
+    out.append([(h, "yeep_header") for h in headers])
 
-    row_no = 3
+    def level_row(label: str, style: str) -> None:
+        out.row_no += 1
+        out.merge(out.row_no, 0, out.row_no, last_visible, (label, style))
+
     current_theme = current_goal = current_strategy = None
     i = 0
     while i < len(rows):
@@ -190,44 +209,39 @@ def build_report(
         act = row.activity
         if act.theme_id != current_theme:
             current_theme, current_goal, current_strategy = act.theme_id, None, None
-            row_no += 1
             theme = act.theme
-            label = f"{theme.code}. {theme.title}" if theme.code else theme.title
-            ws.append([_cell(ws, label, "yeep_theme")])
-            merges.append(f"A{row_no}:{last_visible}{row_no}")
+            level_row(f"{theme.code}. {theme.title}" if theme.code else theme.title, "yeep_theme")
         if act.goal_id and act.goal_id != current_goal:
             current_goal, current_strategy = act.goal_id, None
-            row_no += 1
             goal = act.goal
             name = plan.goal_label or "Hedef"
-            label = f"{goal.code}. {name}: {goal.title}" if goal.code else f"{name}: {goal.title}"
-            ws.append([_cell(ws, label, "yeep_goal")])
-            merges.append(f"A{row_no}:{last_visible}{row_no}")
+            level_row(
+                f"{goal.code}. {name}: {goal.title}" if goal.code else f"{name}: {goal.title}",
+                "yeep_goal",
+            )
         if act.strategy_id and act.strategy_id != current_strategy:
             current_strategy = act.strategy_id
-            row_no += 1
             st = act.strategy
             name = plan.strategy_label or "Strateji"
-            label = f"{tr_upper(name)} {st.code}. {st.title}".strip()
-            ws.append([_cell(ws, label, "yeep_goal")])
-            merges.append(f"A{row_no}:{last_visible}{row_no}")
+            level_row(f"{tr_upper(name)} {st.code}. {st.title}".strip(), "yeep_goal")
         if isinstance(act, _Level):  # a goal or strategy with no activity: its row only
             i += 1
             continue
         group = [row]
         while i + len(group) < len(rows) and rows[i + len(group)].activity.pk == act.pk:
             group.append(rows[i + len(group)])
-        first_row = row_no + 1
+        first_cells: list[Cell] = []
         for k, r in enumerate(group):
-            row_no += 1
-            ws.append(_indicator_cells(ws, r, years, year, with_realizations, first=k == 0))
-        if len(group) > 1:
-            for col in (1, 2, 3):
-                letter = get_column_letter(col)
-                merges.append(f"{letter}{first_row}:{letter}{row_no}")
+            cells = _indicator_cells(r, years, year, with_realizations, first=k == 0)
+            if k == 0:
+                first_cells = cells
+            last_row = out.append(cells)
+        if len(group) > 1:  # the activity's cells over its indicators' rows
+            first_row = last_row - len(group) + 1
+            for col in (0, 1, 2):
+                out.merge(first_row, col, last_row, col, first_cells[col])
         i += len(group)
-    ws.merged_cells = MultiCellRange([CellRange(ref) for ref in merges])
-    return wb
+    wb.close()
 
 
 class _Level:
@@ -263,71 +277,69 @@ def _with_empty_levels(plan: Plan, rows: list[IndicatorRow]) -> list[IndicatorRo
     return sorted(rows + levels, key=plan_order)
 
 
-def _indicator_cells(ws, r: IndicatorRow, years, year, with_realizations, *, first: bool):
+def _indicator_cells(r: IndicatorRow, years, year, with_realizations, *, first: bool):
     ind, act = r.indicator, r.activity
     activity_level = not r.targets and bool(r.activity_targets)
     if ind is None:  # an activity without indicators
         head = [
-            _cell(ws, f"{act.code}. {act.title}" if act.code else act.title, "yeep_text"),
-            _cell(ws, act.responsible_raw, "yeep_text"),
-            _cell(ws, act.partners_raw, "yeep_text"),
+            _cell(f"{act.code}. {act.title}" if act.code else act.title, "yeep_text"),
+            _cell(act.responsible_raw, "yeep_text"),
+            _cell(act.partners_raw, "yeep_text"),
             None,
             None,
         ]
-        targets = [
-            _figure_cell(ws, r.activity_targets.get(y, []), None, is_target=True) for y in years
-        ]
-        return head + targets + [None] * 5 + [None, act.pk, "faaliyet"]
+        targets = [_figure_cell(r.activity_targets.get(y, []), None, is_target=True) for y in years]
+        return head + targets + [None] * 5 + [None, act.pk, ACTIVITY_LEVEL]
     cells: list = [
-        _cell(ws, f"{act.code}. {act.title}" if act.code else act.title, "yeep_text")
+        _cell(f"{act.code}. {act.title}" if act.code else act.title, "yeep_text")
         if first
         else None,
-        _cell(ws, act.responsible_raw or ", ".join(u.name for u in r.responsible), "yeep_text")
+        _cell(act.responsible_raw or ", ".join(u.name for u in r.responsible), "yeep_text")
         if first
         else None,
-        _cell(ws, act.partners_raw or ", ".join(u.name for u in r.partners), "yeep_text")
+        _cell(act.partners_raw or ", ".join(u.name for u in r.partners), "yeep_text")
         if first
         else None,
-        _cell(ws, ind.name, "yeep_text"),
-        _baseline_cell(ws, ind),
+        _cell(ind.name, "yeep_text"),
+        _baseline_cell(ind),
     ]
     for y in years:
         source = r.activity_targets if activity_level else r.targets
         cells.append(
-            _figure_cell(ws, source.get(y, []), ind, is_target=True)
+            _figure_cell(source.get(y, []), ind, is_target=True)
             if (first or not activity_level)
             else None
         )
     real_rows = r.realizations.get(year, []) if with_realizations else []
-    cells.append(_figure_cell(ws, real_rows, ind, is_target=False))
+    cells.append(_figure_cell(real_rows, ind, is_target=False))
     progress = r.progress(year)
     if with_realizations and progress.rate is not None:
-        cells.append(_cell(ws, float(progress.rate), "yeep_pct"))
+        cells.append(_cell(float(progress.rate), "yeep_pct"))
     else:
         cells.append(None)
     cells.append(
-        _cell(ws, str(STATUS_LABELS[progress.status]), f"yeep_status_{progress.status}")
+        _cell(str(STATUS_LABELS[progress.status]), f"yeep_status_{progress.status}")
         if with_realizations
         else None
     )
     real = r.realization(year) if with_realizations else None
-    cells.append(_cell(ws, real.deviation_reason, "yeep_text") if real else None)
-    cells.append(_cell(ws, real.note, "yeep_text") if real and not real.note_internal else None)
-    cells.extend([ind.pk, act.pk, "faaliyet" if activity_level else "gösterge"])
+    cells.append(_cell(real.deviation_reason, "yeep_text") if real else None)
+    cells.append(_cell(real.note, "yeep_text") if real and not real.note_internal else None)
+    cells.extend([ind.pk, act.pk, ACTIVITY_LEVEL if activity_level else INDICATOR_LEVEL])
     return cells
 
 
-def _baseline_cell(ws, ind):
+def _baseline_cell(ind):
     if ind.baseline_value is not None and numeric_text(ind.baseline_raw):
         if "%" in ind.baseline_raw or ind.value_type == ValueType.PERCENT:
-            return _cell(ws, float(ind.baseline_value / 100), "yeep_pct")
-        return _cell(ws, _as_excel_number(ind.baseline_value), "yeep_num")
-    return _cell(ws, ind.baseline_raw, "yeep_text") if ind.baseline_raw else None
+            return _cell(float(ind.baseline_value / 100), "yeep_pct")
+        return _cell(_as_excel_number(ind.baseline_value), "yeep_num")
+    return _cell(ind.baseline_raw, "yeep_text") if ind.baseline_raw else None
 
 
 def report_bytes(plan: Plan, year: int, **kwargs) -> bytes:
     buffer = io.BytesIO()
-    build_report(plan, year, **kwargs).save(buffer)
+    build_report(plan, year, buffer, **kwargs)
     return buffer.getvalue()
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from plans.bulk import bulk_insert
 from plans.models import Indicator
 from plans.services import PlanRow, figure_objects, group_aliases
 from plans.text import numeric_text, parse_figure
@@ -54,7 +55,7 @@ def store_plan_realizations(
                     status=Realization.Status.APPROVED,
                 )
             )
-    Realization.objects.bulk_create(objs, batch_size=2000)
+    bulk_insert(objs, returning=False)
     return len(objs), warnings
 
 
@@ -256,9 +257,9 @@ def apply_realization_changes(
             batch_size=1000,
         )
     if to_create:
-        Realization.objects.bulk_create(to_create, batch_size=1000)
+        bulk_insert(to_create)
     if audits:
-        FigureChange.objects.bulk_create(audits, batch_size=1000)
+        bulk_insert(audits, returning=False)
     return counts
 
 

@@ -187,8 +187,8 @@ def parse_workbook(source, *, report_year: int | None = None) -> ParsedPlan:
         header: HeaderMap | None = None
         state = _State()
         held: tuple | None = None  # a lone text row (and the header above it), decided later
-        for row_idx, values in iter_sheet_rows(ws, max_cells=_max_cells(), counter=counter):
-            texts = [clean_text(v) for v in values if v is not None and clean_text(v)]
+        for row_idx, values in iter_sheet_rows(wb, ws, max_cells=_max_cells(), counter=counter):
+            texts = [t for v in values if v is not None and (t := clean_text(v))]
             if not texts or all(RULE_RE.match(t) for t in texts):
                 continue
             candidate = find_header(row_idx, values)
@@ -537,7 +537,7 @@ def _settle_activity_targets(result: ParsedPlan) -> None:
         level = group[0].columns.get("level", "")
         indicators = [r for r in group if r.indicator]
         if (
-            level == "faaliyet"
+            level.startswith("faaliyet")  # "faaliyet düzeyi"; "faaliyet" before 2026-11
             or not indicators
             or (not level and plan_wide and not group[0].columns.get("baseline"))
         ):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
+from .bulk import bulk_insert
 from .models import (
     Activity,
     FigureState,
@@ -376,17 +377,19 @@ def build_plan(
         activity_of_row.append(activities[-1])
 
     summary.new_units = [u.name for u in resolver.save_new()]
-    Theme.objects.bulk_create(themes.values())
-    Goal.objects.bulk_create(goals.values())
-    Strategy.objects.bulk_create(strategies.values())
-    Activity.objects.bulk_create(activities)
+    bulk_insert(list(themes.values()))
+    bulk_insert(list(goals.values()))
+    bulk_insert(list(strategies.values()))
+    bulk_insert(activities)
     through_r = Activity.responsible_units.through
     through_p = Activity.partner_units.through
-    through_r.objects.bulk_create(
-        through_r(activity_id=a.pk, unit_id=u.pk) for a, rs, _ in activity_units for u in rs
+    bulk_insert(
+        [through_r(activity_id=a.pk, unit_id=u.pk) for a, rs, _ in activity_units for u in rs],
+        returning=False,
     )
-    through_p.objects.bulk_create(
-        through_p(activity_id=a.pk, unit_id=u.pk) for a, _, ps in activity_units for u in ps
+    bulk_insert(
+        [through_p(activity_id=a.pk, unit_id=u.pk) for a, _, ps in activity_units for u in ps],
+        returning=False,
     )
 
     indicators: list[Indicator] = []
@@ -438,8 +441,8 @@ def build_plan(
                 )
                 continue
             targets.extend(figure_objects(Target, parsed, groups, indicator=indicator, year=year))
-    Indicator.objects.bulk_create(indicators, batch_size=2000)
-    Target.objects.bulk_create(targets, batch_size=2000)
+    bulk_insert(indicators)
+    bulk_insert(targets, returning=False)
 
     summary.themes = len(themes)
     summary.goals = len(goals)

@@ -38,11 +38,14 @@ def tr_sort_key(text: str) -> tuple:
     return tuple(_TR_ORDER.get(ch, 100 + ord(ch)) for ch in tr_fold(text))
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def clean_text(text: object) -> str:
     """Cell text with runs of whitespace (line breaks included) made one space."""
     if text is None:
         return ""
-    return re.sub(r"\s+", " ", str(text).replace("\xa0", " ")).strip()
+    return _SPACES.sub(" ", text if type(text) is str else str(text)).strip()
 
 
 # ---------------------------------------------------------------- numbers

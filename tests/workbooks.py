@@ -905,7 +905,7 @@ def broken(kind: str, path, *, rows: int = 1000, cols: int = 50) -> Path:
         edits = {f[:3]: f[3] for f in (FORMULA_SUM, FORMULA_ERROR)}
         wb, cells = _mersin_build(edits=edits)
         _save(wb, path)
-        _set_cached_values(
+        set_cached_values(
             path,
             {
                 cells[FORMULA_SUM[:3]]: (str(FORMULA_SUM[4]), None),
@@ -927,7 +927,7 @@ def broken(kind: str, path, *, rows: int = 1000, cols: int = 50) -> Path:
     raise ValueError(f"unknown kind {kind!r}; one of {', '.join(BROKEN_KINDS)}")
 
 
-def _set_cached_values(path: Path, values: dict[str, tuple[str, str | None]]) -> None:
+def set_cached_values(path: Path, values: dict[str, tuple[str, str | None]]) -> None:
     """Give formula cells a cached value (openpyxl writes formulas with an empty <v/>).
 
     ``values`` maps "F6" -> (cached text, cell type or None); type "e" marks an error.
