@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from plans.bulk import bulk_insert
+from plans.bulk import bulk_insert, insert_rows
 from plans.models import Indicator
-from plans.services import PlanRow, figure_objects, group_aliases
+from plans.services import PlanRow, figure_rows, group_aliases
 from plans.text import numeric_text, parse_figure
 
 from .models import FigureChange, Realization, ReportingYear
@@ -29,7 +29,7 @@ def store_plan_realizations(
 ) -> tuple[int, list[str]]:
     """Realizations printed in a plan table (Mersin's Gerçekleşme column)."""
     aliases, groups = group_aliases()
-    objs: list[Realization] = []
+    objs: list[dict] = []
     warnings: list[str] = []
     for row, indicator in rows:
         if indicator is None:
@@ -45,8 +45,7 @@ def store_plan_realizations(
                     f"“{parsed.raw}” bir sayı değil; metin olarak alındı, kontrol edin."
                 )
             objs.extend(
-                figure_objects(
-                    Realization,
+                figure_rows(
                     parsed,
                     groups,
                     indicator=indicator,
@@ -55,7 +54,7 @@ def store_plan_realizations(
                     status=Realization.Status.APPROVED,
                 )
             )
-    bulk_insert(objs, returning=False)
+    insert_rows(Realization, objs)
     return len(objs), warnings
 
 
@@ -180,7 +179,7 @@ def apply_realization_changes(
     to_delete: list[int] = []
     to_create: list[Realization] = []
     to_update: list[Realization] = []
-    audits: list[FigureChange] = []
+    audits: list[dict] = []
     now = timezone.now()
     redraft = user is not None and not user.has_perm("monitoring.approve_realization")
     for ch in changes:
@@ -199,17 +198,18 @@ def apply_realization_changes(
         new_text = cell_text(ch.new) if ch.new is not None else old_text
         year = (ch.old or ch.new)[0].year
         audits.append(
-            FigureChange(
-                kind=FigureChange.Kind.REALIZATION,
-                indicator=ch.indicator,
-                year=year,
-                old_text=old_text[:500],
-                new_text=("" if kind == "deleted" else new_text)[:500],
-                old_status=cur.status if cur else "",
-                reason=reason,
-                source=source,
-                user=user,
-            )
+            {
+                "kind": FigureChange.Kind.REALIZATION,
+                "indicator": ch.indicator,
+                "year": year,
+                "old_text": old_text[:500],
+                "new_text": ("" if kind == "deleted" else new_text)[:500],
+                "old_status": cur.status if cur else "",
+                "new_status": "",
+                "reason": reason,
+                "source": source,
+                "user": user,
+            }
         )
         if kind == "deleted":
             to_delete.extend(r.pk for r in ch.old)
@@ -230,14 +230,14 @@ def apply_realization_changes(
                 r.deviation_reason, r.note, r.entered_by, r.updated_at = (reason, note, user, now)
                 r.version += 1
                 to_update.append(r)
-            audits[-1].new_status = ch.old[0].status
+            audits[-1]["new_status"] = ch.old[0].status
             continue
         to_delete.extend(r.pk for r in ch.old)
         for r in ch.new:
             r.deviation_reason, r.note, r.entered_by = reason, note, user
             r.version = (max((o.version for o in ch.old), default=0)) + 1
             to_create.append(r)
-        audits[-1].new_status = ch.new[0].status
+        audits[-1]["new_status"] = ch.new[0].status
     if to_delete:
         Realization.objects.filter(pk__in=to_delete).delete()
     if to_update:
@@ -259,7 +259,7 @@ def apply_realization_changes(
     if to_create:
         bulk_insert(to_create)
     if audits:
-        bulk_insert(audits, returning=False)
+        insert_rows(FigureChange, audits)
     return counts
 
 

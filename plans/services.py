@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
-from .bulk import bulk_insert
+from .bulk import bulk_insert, insert_rows
 from .models import (
     Activity,
     FigureState,
@@ -143,8 +143,17 @@ class UnitResolver:
         for alias in UnitAlias.objects.filter(municipality=municipality).select_related("unit"):
             self.by_key.setdefault(alias.key, alias.unit)
         self.pending: dict[str, Unit] = {}
+        self.cells: dict[str, list[Unit]] = {}  # the same cell text comes again and again
 
     def resolve_cell(self, raw: str) -> list[Unit]:
+        if type(raw) is str:
+            known = self.cells.get(raw)
+            if known is None:
+                known = self.cells[raw] = self._resolve(raw)
+            return list(known)
+        return self._resolve(raw)
+
+    def _resolve(self, raw) -> list[Unit]:
         units = []
         for name in split_units(raw):
             key = unit_key(name)
@@ -205,30 +214,36 @@ def infer_direction(baseline: ParsedFigure, targets: Sequence[ParsedFigure]) -> 
     return Indicator.Direction.INCREASE
 
 
-def figure_objects(model, parsed: ParsedFigure, groups: dict[str, Group], **fields) -> list:
-    """Rows for one cell: one per group when the cell is split, else one."""
+def figure_rows(parsed: ParsedFigure, groups: dict[str, Group], **fields) -> list[dict]:
+    """The rows (as dicts) for one cell: one per group when the cell is split, else one."""
     if parsed.state == FigureState.BLANK and not parsed.raw:
         return []
+    raw = parsed.raw[:500]
     if parsed.groups:
         return [
-            model(
-                group=groups[code],
-                state=FigureState.VALUE,
-                value=value,
-                raw_text=parsed.raw[:500],
+            {
+                "group": groups[code],
+                "state": FigureState.VALUE,
+                "value": value,
+                "raw_text": raw,
                 **fields,
-            )
+            }
             for code, value in parsed.groups
         ]
     return [
-        model(
-            group=None,
-            state=parsed.state,
-            value=parsed.value if parsed.state == FigureState.VALUE else None,
-            raw_text=parsed.raw[:500],
+        {
+            "group": None,
+            "state": parsed.state,
+            "value": parsed.value if parsed.state == FigureState.VALUE else None,
+            "raw_text": raw,
             **fields,
-        )
+        }
     ]
+
+
+def figure_objects(model, parsed: ParsedFigure, groups: dict[str, Group], **fields) -> list:
+    """``figure_rows`` as unsaved ``model`` instances."""
+    return [model(**row) for row in figure_rows(parsed, groups, **fields)]
 
 
 def unique_slug(name: str) -> str:
@@ -383,18 +398,18 @@ def build_plan(
     bulk_insert(activities)
     through_r = Activity.responsible_units.through
     through_p = Activity.partner_units.through
-    bulk_insert(
-        [through_r(activity_id=a.pk, unit_id=u.pk) for a, rs, _ in activity_units for u in rs],
-        returning=False,
+    insert_rows(
+        through_r,
+        ({"activity_id": a.pk, "unit_id": u.pk} for a, rs, _ in activity_units for u in rs),
     )
-    bulk_insert(
-        [through_p(activity_id=a.pk, unit_id=u.pk) for a, _, ps in activity_units for u in ps],
-        returning=False,
+    insert_rows(
+        through_p,
+        ({"activity_id": a.pk, "unit_id": u.pk} for a, _, ps in activity_units for u in ps),
     )
 
     indicators: list[Indicator] = []
     row_indicator: list[tuple[PlanRow, Indicator | None]] = []
-    targets: list[Target] = []
+    targets: list[dict] = []
     activity_targets_done: set[int] = set()
     position_in_activity: dict[int, int] = {}
     years = range(first_year, last_year + 1)
@@ -406,7 +421,9 @@ def build_plan(
             activity_targets_done.add(id(activity))
             for year, raw in sorted(row.activity_targets.items()):
                 parsed = parse_figure(raw, aliases)
-                targets.extend(figure_objects(Target, parsed, groups, activity=activity, year=year))
+                targets.extend(
+                    figure_rows(parsed, groups, activity=activity, indicator=None, year=year)
+                )
         name = clean_text(row.indicator)
         if not name:
             row_indicator.append((row, None))
@@ -440,15 +457,17 @@ def build_plan(
                     f"{row.source.cell()}: {year} yılı planın dönemi dışında; hedef alınmadı."
                 )
                 continue
-            targets.extend(figure_objects(Target, parsed, groups, indicator=indicator, year=year))
+            targets.extend(
+                figure_rows(parsed, groups, indicator=indicator, activity=None, year=year)
+            )
     bulk_insert(indicators)
-    bulk_insert(targets, returning=False)
+    insert_rows(Target, targets)
 
     summary.themes = len(themes)
     summary.goals = len(goals)
     summary.strategies = len(strategies)
     summary.activities = len(activities)
     summary.indicators = len(indicators)
-    summary.targets = sum(1 for t in targets if t.indicator_id)
-    summary.activity_targets = sum(1 for t in targets if t.activity_id)
+    summary.targets = sum(1 for t in targets if t["indicator"] is not None)
+    summary.activity_targets = len(targets) - summary.targets
     return plan, summary, row_indicator
