@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from plans.models import FigureState, Indicator, Plan, ValueType
+from plans.models import Activity, FigureState, Indicator, Plan, ValueType
 from plans.services import figure_objects, group_aliases
 from plans.text import clean_text, parse_figure, split_code, tr_fold
 from plans.workbook import (
@@ -244,13 +244,17 @@ def preview_realizations(
                 activity__theme__plan=plan, activity__responsible_units=unit_id
             ).values_list("pk", flat=True)
         )
+    # Only what matching and checking need: 10,000 indicators are read on every import.
+    code_of = dict(Activity.objects.filter(theme__plan=plan).values_list("pk", "code"))
     indicators = {
         ind.pk: ind
-        for ind in Indicator.objects.filter(activity__theme__plan=plan).select_related("activity")
+        for ind in Indicator.objects.filter(activity__theme__plan=plan).only(
+            "pk", "name", "value_type", "activity_id"
+        )
     }
     by_natural: dict[tuple[str, str], list[Indicator]] = {}
     for ind in indicators.values():
-        by_natural.setdefault((ind.activity.code, tr_fold(ind.name)), []).append(ind)
+        by_natural.setdefault((code_of[ind.activity_id], tr_fold(ind.name)), []).append(ind)
     existing: dict[int, list[Realization]] = {}
     for r in (
         Realization.objects.filter(indicator__activity__theme__plan=plan, year=year)
@@ -298,7 +302,7 @@ def preview_realizations(
                 _issue(
                     r,
                     "indicator",
-                    f"“{ind.activity.code} {ind.name}” sizin biriminizin "
+                    f"“{code_of[ind.activity_id]} {ind.name}” sizin biriminizin "
                     "sorumlu olduğu bir gösterge değil.",
                 )
             )
@@ -349,7 +353,7 @@ def preview_realizations(
             PreviewLine(
                 sheet=r.sheet,
                 row=r.row,
-                activity_code=ind.activity.code,
+                activity_code=code_of[ind.activity_id],
                 indicator=ind.name,
                 kind=change.kind,
                 old=cell_text(old),

@@ -149,15 +149,18 @@ def _check_open_years(changes: Sequence[RealizationChange]) -> None:
             years.setdefault(ch.indicator.pk, set()).add(rows[0].year)
     if not years:
         return
+    all_years = set().union(*years.values())
+    closed = set(
+        ReportingYear.objects.filter(is_closed=True, year__in=all_years).values_list(
+            "plan_id", "year"
+        )
+    )
+    if not closed:  # the usual case: no need to look up 10,000 indicators' plans
+        return
     plan_of = dict(
         Indicator.objects.filter(pk__in=years).values_list("pk", "activity__theme__plan_id")
     )
     pairs = {(plan_of[ind], y) for ind, ys in years.items() for y in ys}
-    closed = set(
-        ReportingYear.objects.filter(is_closed=True, plan_id__in={p for p, _ in pairs}).values_list(
-            "plan_id", "year"
-        )
-    )
     hit = sorted(y for p, y in pairs & closed)
     if hit:
         raise YearClosed(

@@ -120,7 +120,10 @@ def bulk_insert(objs: Sequence[models.Model], *, returning: bool = True) -> None
                     setattr(obj, attname, related.pk)
         for attname in stamped:
             setattr(obj, attname, table.now)
-        rows.append([getattr(obj, a) if c is None else c(getattr(obj, a)) for a, c in columns])
+        # the stored values themselves: no descriptor (a FileField's would build a
+        # FieldFile per row)
+        d = obj.__dict__
+        rows.append([d[a] if c is None else c(d[a]) for a, c in columns])
     keys = table.insert(rows, returning)
     for k, obj in enumerate(objs):
         if returning:

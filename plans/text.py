@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 TR_UPPER = "ABCÇDEFGĞHIİJKLMNOÖPQRSŞTUÜVWXYZÂÎÛ"
 TR_LOWER = "abcçdefgğhıijklmnoöpqrsştuüvwxyzâîû"
@@ -41,6 +42,7 @@ def tr_sort_key(text: str) -> tuple:
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096, typed=True)  # the importers ask about the same cell many times
 def clean_text(text: object) -> str:
     """Cell text with runs of whitespace (line breaks included) made one space."""
     if text is None:

@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -414,6 +415,7 @@ HEADER_PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 
+@lru_cache(maxsize=2048, typed=True)
 def classify_header(text: object) -> tuple[str, int | None] | None:
     key = header_key(text)
     if not key:
