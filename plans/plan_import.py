@@ -304,13 +304,11 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
     """Read one row below a header into ``result``; returns a table title if it is one."""
     cols = header.columns
     get = header.get
-    grouping_cols = {
-        cols[k] for k in ("theme", "aim", "objective", "strategy", "activity", "code") if k in cols
-    }
+    grouping_cols = header.grouping_columns
     other = [
         v
         for i, v in enumerate(values)
-        if i not in grouping_cols and v is not None and clean_text(v)
+        if v is not None and i not in grouping_cols and clean_text(v)
     ]
     activity_text = clean_text(get(values, "activity"))
     if "code" in cols and clean_text(get(values, "code")):

@@ -413,6 +413,17 @@ def build_plan(
     activity_targets_done: set[int] = set()
     position_in_activity: dict[int, int] = {}
     years = range(first_year, last_year + 1)
+    parsed_cells: dict = {}
+    activity_field = Indicator._meta.get_field("activity")
+
+    def parse(raw) -> ParsedFigure:
+        """parse_figure, once per distinct cell value (the result is only read)."""
+        key = (type(raw), raw)
+        parsed = parsed_cells.get(key)
+        if parsed is None:
+            parsed = parsed_cells[key] = parse_figure(raw, aliases)
+        return parsed
+
     for row, activity in zip(rows, activity_of_row, strict=True):
         if activity is None:
             row_indicator.append((row, None))
@@ -420,7 +431,7 @@ def build_plan(
         if id(activity) not in activity_targets_done:
             activity_targets_done.add(id(activity))
             for year, raw in sorted(row.activity_targets.items()):
-                parsed = parse_figure(raw, aliases)
+                parsed = parse(raw)
                 targets.extend(
                     figure_rows(parsed, groups, activity=activity, indicator=None, year=year)
                 )
@@ -428,16 +439,16 @@ def build_plan(
         if not name:
             row_indicator.append((row, None))
             continue
-        baseline = parse_figure(row.baseline, aliases)
-        parsed_targets = {y: parse_figure(v, aliases) for y, v in row.targets.items()}
-        parsed_real = {y: parse_figure(v, aliases) for y, v in row.realizations.items()}
+        baseline = parse(row.baseline)
+        parsed_targets = {y: parse(v) for y, v in row.targets.items()}
+        parsed_real = {y: parse(v) for y, v in row.realizations.items()}
         position_in_activity[id(activity)] = position_in_activity.get(id(activity), 0) + 1
         value_type = infer_value_type(
             name, [baseline, *parsed_targets.values(), *parsed_real.values()]
         )
         is_level = (activity.code, tr_fold(name)) in level_keys or value_type == ValueType.PERCENT
         indicator = Indicator(
-            activity=activity,
+            activity_id=activity.pk,  # saved above; no descriptor, no router check
             position=position_in_activity[id(activity)],
             name=name,
             unit_of_measure="%" if value_type == ValueType.PERCENT else "",
@@ -449,6 +460,7 @@ def build_plan(
             baseline_value=baseline.value if baseline.state == FigureState.VALUE else None,
             baseline_raw=baseline.raw[:300],
         )
+        activity_field.set_cached_value(indicator, activity)  # indicator.activity: no query
         indicators.append(indicator)
         row_indicator.append((row, indicator))
         for year, parsed in sorted(parsed_targets.items()):

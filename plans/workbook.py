@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from django.conf import settings
@@ -357,7 +357,7 @@ def iter_sheet_rows(
                     row=row_idx,
                 )
             )
-        values = [_value(v) for v in row]
+        values = [(v or None) if v.__class__ is str else _value(v) for v in row]
         for col, fix in special.get(row_idx, ()):
             values.extend([None] * (col + 1 - len(values)))
             values[col] = fix(values[col]) if callable(fix) else fix
@@ -377,7 +377,7 @@ def iter_sheet_rows(
 
 
 def is_error_value(value) -> bool:
-    return isinstance(value, str) and value.strip() in EXCEL_ERRORS
+    return type(value) is str and "#" in value and value.strip() in EXCEL_ERRORS
 
 
 # ------------------------------------------------------------------ headers
@@ -440,6 +440,12 @@ class HeaderMap:
     realization_years: dict[int, int] = field(default_factory=dict)  # "2024 Gerçekleşme"
     texts: dict[int, str] = field(default_factory=dict)  # index -> header text as written
     signature: frozenset = frozenset()
+
+    @cached_property
+    def grouping_columns(self) -> frozenset[int]:
+        """Columns that place a row in the plan rather than hold its figures."""
+        names = ("theme", "aim", "objective", "strategy", "activity", "code")
+        return frozenset(self.columns[k] for k in names if k in self.columns)
 
     def realization_column(self, year: int | None) -> int | None:
         """The column holding ``year``'s realizations: its own ("2025 Gerçekleşme") or the
