@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from plans.bulk import bulk_insert, insert_rows
 from plans.models import Indicator
-from plans.services import PlanRow, figure_rows, group_aliases
-from plans.text import numeric_text, parse_figure
+from plans.services import PlanRow, figure_parser, figure_rows, group_aliases
+from plans.text import numeric_text
 
 from .models import FigureChange, Realization, ReportingYear
 
@@ -29,6 +29,7 @@ def store_plan_realizations(
 ) -> tuple[int, list[str]]:
     """Realizations printed in a plan table (Mersin's Gerçekleşme column)."""
     aliases, groups = group_aliases()
+    parse = figure_parser(aliases)
     objs: list[dict] = []
     warnings: list[str] = []
     for row, indicator in rows:
@@ -38,7 +39,7 @@ def store_plan_realizations(
             if not first_year <= year <= last_year:
                 warnings.append(f"{row.source.cell()}: {year} yılı planın dönemi dışında.")
                 continue
-            parsed = parse_figure(raw, aliases)
+            parsed = parse(raw)
             if parsed.state == "text" and indicator.value_type != "milestone":
                 warnings.append(
                     f"{row.source.cell(row.columns.get('realization', 'Gerçekleşme'))}: "

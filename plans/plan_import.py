@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -48,9 +49,14 @@ def split_indicators(text: object) -> list[str]:
     """Indicator names in one cell: "-Düzenlenen eğitim sayısı -Katılımcı sayısı" gives
     two, and so do two lines (a line starting in lower case continues the one above).
     A dash inside a word or between numbers ("18-25 yaş") is not a separator."""
+    return list(_split_indicators(text))
+
+
+@lru_cache(maxsize=4096, typed=True)  # the same indicator names come row after row
+def _split_indicators(text: object) -> tuple[str, ...]:
     s = str(text or "").replace("\r", "\n")
     if not clean_text(s) or clean_text(s) in {"-", "–"}:
-        return []
+        return ()
     lines: list[str] = []
     for line in s.split("\n"):
         line = line.strip()
@@ -64,7 +70,7 @@ def split_indicators(text: object) -> list[str]:
     for line in lines:
         parts = re.split(r"(?:^|(?<=\s))[-–•]\s*(?=[^\W\d_])", line)
         names.extend(clean_text(p).lstrip("-–• ").rstrip(":,;").strip() for p in parts)
-    return [n for n in names if n]
+    return tuple(n for n in names if n)
 
 
 def _grouping(text: str) -> tuple[str, str, str] | None:

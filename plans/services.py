@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -188,6 +188,21 @@ def group_aliases() -> tuple[dict[str, str], dict[str, Group]]:
             if alias.strip():
                 aliases[tr_fold(alias.strip())] = g.code
     return aliases, groups
+
+
+def figure_parser(aliases: dict[str, str]) -> Callable[[object], ParsedFigure]:
+    """``parse_figure`` that parses each distinct cell value once (a plan repeats "-",
+    "0", "100" thousands of times); callers only read the result."""
+    parsed_cells: dict[tuple, ParsedFigure] = {}
+
+    def parse(raw) -> ParsedFigure:
+        key = (type(raw), raw)
+        parsed = parsed_cells.get(key)
+        if parsed is None:
+            parsed = parsed_cells[key] = parse_figure(raw, aliases)
+        return parsed
+
+    return parse
 
 
 def infer_value_type(name: str, figures: Iterable[ParsedFigure]) -> str:
@@ -413,16 +428,9 @@ def build_plan(
     activity_targets_done: set[int] = set()
     position_in_activity: dict[int, int] = {}
     years = range(first_year, last_year + 1)
-    parsed_cells: dict = {}
+    parse = figure_parser(aliases)
     activity_field = Indicator._meta.get_field("activity")
-
-    def parse(raw) -> ParsedFigure:
-        """parse_figure, once per distinct cell value (the result is only read)."""
-        key = (type(raw), raw)
-        parsed = parsed_cells.get(key)
-        if parsed is None:
-            parsed = parsed_cells[key] = parse_figure(raw, aliases)
-        return parsed
+    value_types: dict[tuple, str] = {}
 
     for row, activity in zip(rows, activity_of_row, strict=True):
         if activity is None:
@@ -443,9 +451,12 @@ def build_plan(
         parsed_targets = {y: parse(v) for y, v in row.targets.items()}
         parsed_real = {y: parse(v) for y, v in row.realizations.items()}
         position_in_activity[id(activity)] = position_in_activity.get(id(activity), 0) + 1
-        value_type = infer_value_type(
-            name, [baseline, *parsed_targets.values(), *parsed_real.values()]
-        )
+        figures = [baseline, *parsed_targets.values(), *parsed_real.values()]
+        # parse() hands out one object per distinct cell value: same ids, same answer
+        vkey = (name, *map(id, figures))
+        value_type = value_types.get(vkey)
+        if value_type is None:
+            value_type = value_types[vkey] = infer_value_type(name, figures)
         is_level = (activity.code, tr_fold(name)) in level_keys or value_type == ValueType.PERCENT
         indicator = Indicator(
             activity_id=activity.pk,  # saved above; no descriptor, no router check
