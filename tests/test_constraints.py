@@ -99,3 +99,35 @@ def test_values_are_decimals():
     t = Target.objects.create(indicator=ind, year=2025, value=Decimal("8.2"), raw_text="%8,2")
     t.refresh_from_db()
     assert t.value == Decimal("8.2")
+
+
+def test_a_closed_year_refuses_every_write_even_in_bulk():
+    """Insert, update (into or out of the year), delete, one row or many in one statement:
+    the closed-year check runs on every row the statement touches."""
+    from monitoring.models import ReportingYear
+    from plans.bulk import insert_rows
+
+    ind, other = IndicatorFactory(), IndicatorFactory()
+    plan = ind.activity.theme.plan
+    kept = Realization.objects.create(indicator=ind, year=2024, value=1)
+    later = Realization.objects.create(indicator=ind, year=2025, value=1)
+    ReportingYear.objects.create(plan=plan, year=2024, is_closed=True)
+
+    refused(lambda: Realization.objects.create(indicator=ind, year=2024, value=2, group=None))
+    refused(lambda: Realization.objects.filter(pk=kept.pk).update(value=5))
+    refused(lambda: Realization.objects.filter(pk=later.pk).update(year=2024))
+    refused(lambda: Realization.objects.filter(pk=kept.pk).update(year=2026))
+    refused(lambda: Realization.objects.filter(pk=kept.pk).delete())
+    # a batch with one row in the closed year fails as a whole
+    women = Group.objects.get(code="kadin")
+    rows = [
+        {"indicator_id": other.pk, "year": 2024, "value": 1, "raw_text": "1"},
+        {"indicator_id": ind.pk, "year": 2024, "group": women, "value": 1, "raw_text": "1"},
+    ]
+    rows[0]["group"] = None
+    refused(lambda: insert_rows(Realization, rows))
+    assert Realization.objects.filter(indicator__in=(ind, other)).count() == 2
+    assert Realization.objects.get(pk=kept.pk).value == 1
+    # other years of the plan, and other plans, stay open
+    Realization.objects.filter(pk=later.pk).update(value=7)
+    Realization.objects.create(indicator=other, year=2024, value=3)
