@@ -57,6 +57,7 @@ def year_in_plan_trigger(table: str, name: str, activity_expr: str) -> migration
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table};")
             schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}_fn();")
+            drop_statement_triggers(schema_editor, table, name)
         elif schema_editor.connection.vendor == "sqlite":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_ins;")
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_upd;")
@@ -145,6 +146,14 @@ _TRANSITION = {
     "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
     "DELETE": "REFERENCING OLD TABLE AS old_rows",
 }
+
+
+def drop_statement_triggers(schema_editor, table: str, name: str) -> None:
+    """For the migrations that take a check away again (PostgreSQL)."""
+    for event in _TRANSITION:
+        trig = f"{name}_{event.lower()}"
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {trig} ON {table};")
+        schema_editor.execute(f"DROP FUNCTION IF EXISTS {trig}_fn();")
 
 
 def _install_statement_triggers(cursor, table, name, checks, message) -> None:

@@ -1,6 +1,7 @@
 from django.db import migrations
 
 from monitoring.roles import ROLE_PERMISSIONS
+from plans.dbtriggers import drop_statement_triggers
 
 CLOSED = (
     "EXISTS (SELECT 1 FROM monitoring_reportingyear ry "
@@ -50,6 +51,8 @@ def drop_closed_year_trigger(apps, schema_editor):
             "DROP TRIGGER IF EXISTS realization_closed_year ON monitoring_realization;"
         )
         schema_editor.execute("DROP FUNCTION IF EXISTS realization_closed_year_fn();")
+        # the statement-level version that plans.dbtriggers installs after migrate
+        drop_statement_triggers(schema_editor, "monitoring_realization", "realization_closed_year")
     elif vendor == "sqlite":
         for event, row in (("insert", "new"), ("update", "new"), ("update", "old"),
                            ("delete", "old")):
