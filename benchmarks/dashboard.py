@@ -139,7 +139,7 @@ def build_plan(n_activities: int, seed: int):
     for some of those behind."""
     from monitoring.models import Realization
     from plans.models import Activity, Goal, Indicator, Municipality, Plan, Target, Theme, Unit
-    from plans.text import unit_key
+    from plans.text import tr_capitalize, unit_key
 
     rnd = random.Random(seed)
     mun = Municipality.objects.create(
@@ -164,7 +164,7 @@ def build_plan(n_activities: int, seed: int):
         Goal(
             theme=th,
             code=f"{th.code}.{g + 1}",
-            title=f"{th.title.capitalize()} alanında eşit fırsatlar ({g + 1})",
+            title=f"{tr_capitalize(th.title)} alanında eşit fırsatlar ({g + 1})",
             position=g + 1,
         )
         for th in themes

@@ -161,7 +161,7 @@ def build_plan(n_indicators: int):
         Unit,
         ValueType,
     )
-    from plans.text import unit_key
+    from plans.text import tr_capitalize, unit_key
 
     mun = Municipality.objects.create(name="Deneme Büyükşehir Belediyesi", slug="deneme-bsb")
     units = [Unit(municipality=mun, name=n) for n in UNITS]
@@ -183,7 +183,7 @@ def build_plan(n_indicators: int):
         Goal(
             theme=th,
             code=f"{th.code}.{g + 1}",
-            title=f"{th.title.capitalize()} alanında kadın ve erkeklerin eşit fırsatlara "
+            title=f"{tr_capitalize(th.title)} alanında kadın ve erkeklerin eşit fırsatlara "
             f"erişimi güçlendirilecek ({g + 1})",
             position=g + 1,
         )
@@ -291,7 +291,7 @@ class Runner:
 
     def ours(self, name: str, fn, rehearse=None):
         """``fn()``'s result and the best time of ``repeat`` runs: ``repeat - 1`` runs
-        of ``rehearse`` (the same work, rolled back: a dry run) or of ``fn`` itself,
+        of ``rehearse`` (the same work, then rolled back) or of ``fn`` itself,
         then ``fn`` for good (profiled or traced, when asked, is that last run only)."""
         times = []
         for _ in range(self.repeat - 1):

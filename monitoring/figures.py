@@ -7,7 +7,7 @@ the dashboard and the entry pages get "target, realization, rate, status" from.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import ClassVar
 
@@ -33,18 +33,10 @@ from .progress import NO_DATA, Fig, Progress, Thresholds, assess, combine
 @dataclass(slots=True)
 class TargetFigure:
     """A target as the report and the pages read it: a plan has tens of thousands, and
-    these cost a tenth of a model instance. Same attribute names as ``Target``."""
+    these cost a tenth of a model instance. Same attribute names as ``Target``; all but
+    ``group`` are read straight from the table (``COLUMNS``)."""
 
-    COLUMNS: ClassVar = (
-        "pk",
-        "year",
-        "state",
-        "value",
-        "raw_text",
-        "group_id",
-        "indicator_id",
-        "activity_id",
-    )
+    COLUMNS: ClassVar[tuple[str, ...]]
     pk: int
     year: int
     state: str
@@ -54,6 +46,9 @@ class TargetFigure:
     indicator_id: int | None
     activity_id: int | None
     group: Group | None = None
+
+
+TargetFigure.COLUMNS = tuple(f.name for f in fields(TargetFigure) if f.name != "group")
 
 
 @dataclass
@@ -148,7 +143,8 @@ def plan_table(
     )
     groups = {g.pk: g for g in Group.objects.all()}
     for values in Target.objects.filter(target_filter).values_list(*TargetFigure.COLUMNS):
-        t = TargetFigure(*values, groups.get(values[5]))
+        t = TargetFigure(*values)
+        t.group = groups.get(t.group_id)
         if t.indicator_id:
             targets[t.indicator_id][t.year].append(t)
         else:

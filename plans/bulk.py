@@ -30,7 +30,7 @@ from django.utils import timezone
 # Fields whose Python value the driver takes as it is (Django's get_db_prep_save returns
 # a value of the right type unchanged for these).
 _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
-_MAX_PARAMS = {"sqlite": 30_000, "postgresql": 60_000}
+_SQLITE_MAX_PARAMS = 30_000  # per multi-row INSERT (PostgreSQL uses COPY instead)
 
 
 def _auto_now(field) -> bool:
@@ -49,7 +49,9 @@ class _Table:
 
     def usable(self) -> bool:
         c = self.connection
-        return c.vendor in _MAX_PARAMS and c.features.can_return_rows_from_bulk_insert
+        return c.vendor == "postgresql" or (
+            c.vendor == "sqlite" and c.features.can_return_rows_from_bulk_insert
+        )
 
     def converter(self, field):
         """None when the value goes in as it is, else a function of the value."""
@@ -77,7 +79,7 @@ class _Table:
         one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         head = f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES "
         tail = f" RETURNING {qn(opts.pk.column)}" if returning else ""
-        size = max(1, _MAX_PARAMS[connection.vendor] // max(1, len(self.fields)))
+        size = max(1, _SQLITE_MAX_PARAMS // max(1, len(self.fields)))
         keys: list = []
         with connection.cursor() as cursor:
             for start in range(0, len(rows), size):

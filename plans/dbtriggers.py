@@ -148,31 +148,32 @@ _TRANSITION = {
 }
 
 
-def drop_statement_triggers(schema_editor, table: str, name: str) -> None:
-    """For the migrations that take a check away again (PostgreSQL)."""
+def drop_statement_triggers(executor, table: str, name: str) -> None:
+    """Drop a check's statement-level triggers and functions (PostgreSQL); ``executor``
+    is a schema editor (migrations taking a check away) or a cursor."""
     for event in _TRANSITION:
         trig = f"{name}_{event.lower()}"
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS {trig} ON {table};")
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {trig}_fn();")
+        executor.execute(f"DROP TRIGGER IF EXISTS {trig} ON {table}")
+        executor.execute(f"DROP FUNCTION IF EXISTS {trig}_fn()")
 
 
 def _install_statement_triggers(cursor, table, name, checks, message) -> None:
     # the row-level trigger and function of earlier versions
     cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
     cursor.execute(f"DROP FUNCTION IF EXISTS {name}_fn()")
-    for event in ("INSERT", "UPDATE", "DELETE"):
-        trig = f"{name}_{event.lower()}"
-        cursor.execute(f"DROP TRIGGER IF EXISTS {trig} ON {table}")
-        tests = []
-        for ev, row, cond in checks:
-            if ev != event:
-                continue
-            # NEW.col / OLD.col of a row trigger: columns of the transition table's rows
-            alias, rows = ("n", "new_rows") if row == "NEW" else ("o", "old_rows")
-            cond = re.sub(rf"\b{row}\.", f"{alias}.", cond)
-            tests.append(f"EXISTS (SELECT 1 FROM {rows} {alias} WHERE {cond})")
+    drop_statement_triggers(cursor, table, name)
+    for event, referencing in _TRANSITION.items():
+        # NEW.col / OLD.col of a row trigger: columns of the transition table's rows
+        tests = [
+            f"EXISTS (SELECT 1 FROM {row.lower()}_rows r WHERE "
+            + re.sub(rf"\b{row}\.", "r.", cond)
+            + ")"
+            for ev, row, cond in checks
+            if ev == event
+        ]
         if not tests:
             continue
+        trig = f"{name}_{event.lower()}"
         cursor.execute(
             f"CREATE OR REPLACE FUNCTION {trig}_fn() RETURNS trigger AS $$ "
             f"BEGIN IF {' OR '.join(tests)} THEN RAISE EXCEPTION '{message}' "
@@ -180,6 +181,6 @@ def _install_statement_triggers(cursor, table, name, checks, message) -> None:
             "$$ LANGUAGE plpgsql"
         )
         cursor.execute(
-            f"CREATE TRIGGER {trig} AFTER {event} ON {table} {_TRANSITION[event]} "
+            f"CREATE TRIGGER {trig} AFTER {event} ON {table} {referencing} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {trig}_fn()"
         )

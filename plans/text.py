@@ -31,6 +31,12 @@ def tr_upper(text: str) -> str:
     return (text or "").translate(str.maketrans(TR_LOWER, TR_UPPER))
 
 
+def tr_capitalize(text: str) -> str:
+    """ "İŞYERİ EĞİTİMİ" -> "İşyeri eğitimi" (``str.capitalize`` gives "İşyeri̇ eği̇ti̇mi̇")."""
+    folded = tr_fold(text)
+    return tr_upper(folded[:1]) + folded[1:]
+
+
 _TR_ALPHABET = "aâbcçdefgğhıiîjklmnoöpqrsştuüûvwxyz"
 _TR_ORDER = {ch: i for i, ch in enumerate(_TR_ALPHABET)}
 

@@ -9,6 +9,7 @@ from plans.text import (
     parse_timing,
     split_code,
     split_units,
+    tr_capitalize,
     tr_fold,
     tr_sort_key,
     unit_key,
@@ -142,3 +143,10 @@ def test_timing():
     assert parse_timing("Kısa vade (6 ay)")["timing"] == "short"
     assert parse_timing("Uzun vade (24 ay)")["timing"] == "long"
     assert parse_timing("2023-2025") == {"timing": "range", "start_year": 2023, "end_year": 2025}
+
+
+def test_capitalize_with_turkish_letters():
+    assert tr_capitalize("İŞYERİ EĞİTİMİ") == "İşyeri eğitimi"
+    assert tr_capitalize("ıSLAK ZEMİN") == "Islak zemin"
+    assert tr_capitalize("KADIN İSTİHDAMI") == "Kadın istihdamı"
+    assert tr_capitalize("") == ""
