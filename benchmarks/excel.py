@@ -7,7 +7,7 @@ Builds a plan of N indicators (2-3 per activity, 8 themes of 4 goals, targets fo
 2024-2026, realizations for 2024) with bulk inserts in a throwaway database, then
 measures, each against a bare baseline over the same data:
 
-1. plan import (``plans.plan_import.import_plan``) of our own report export of the plan
+1. plan import (``monitoring.plan_table.import_plan``) of our own report export of the plan
    vs. one openpyxl read-only pass over the same bytes; goal: at most 3x;
 2. realization import (``monitoring.realization_import.import_realizations``) of the
    filled-in 2025 form vs. a plain django-import-export ``ModelResource`` importing the
@@ -449,10 +449,10 @@ def run(n: int, db_desc: str, runner: Runner, started: float, save: str | None =
     from tablib import Dataset
 
     from monitoring.models import Realization
+    from monitoring.plan_table import import_plan
     from monitoring.realization_import import import_realizations
     from monitoring.report import report_bytes
     from plans.models import Indicator
-    from plans.plan_import import import_plan
 
     print(f"DB: {db_desc}")
     print(f"Plan: {n} indicators")

@@ -24,7 +24,8 @@ from plans.models import Plan, Unit
 from plans.scoping import directorate_unit, scope
 
 from . import workflow
-from .audit import figure_text, record, snapshot
+from .admin_figures import CellsAdminMixin
+from .audit import FigureRefused
 from .chasing import missing_by_unit, send_reminders
 from .entry import (
     ReasonsMissing,
@@ -35,28 +36,16 @@ from .entry import (
 )
 from .forms import RealizationForm, ReturnForm
 from .models import FigureChange, Realization, YearEvent
+from .realizations import (
+    ConcurrentChange,
+    cells_of,
+    realizations_apply,
+    realizations_delete,
+    realizations_set_evidence,
+)
 from .report import report_filename, report_response, unit_forms_zip
 from .resources import RealizationResource
-from .services import ConcurrentChange
 from .uploads import realization_import_view
-
-
-class RealizationInline(ScopedAdminMixin, admin.TabularInline):
-    model = Realization
-    form = RealizationForm
-    extra = 0
-    fields = [
-        "year",
-        "group",
-        "raw_text",
-        "milestone_done",
-        "deviation_reason",
-        "note",
-        "status",
-        "version",
-    ]
-    readonly_fields = ["status"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class RealizationPlanFilter(admin.SimpleListFilter):
@@ -77,7 +66,7 @@ class RealizationUnitFilter(ResponsibleUnitFilter):
 
 
 @admin.register(Realization)
-class RealizationAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class RealizationAdmin(CellsAdminMixin, ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [RealizationResource]
     ordering = [
         "-year",
@@ -161,29 +150,38 @@ class RealizationAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
             actions.pop("return_selected", None)
         return actions
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user
+        return form
+
     def save_model(self, request, obj, form, change):
-        old = snapshot(Realization, obj.pk)
-        if not change or obj.entered_by_id is None:
-            obj.entered_by = request.user
-        if (
-            change
-            and old
-            and old.status != Realization.Status.DRAFT
-            and not request.user.has_perm("monitoring.approve_realization")
-            and figure_text(old) != figure_text(obj)
-        ):
-            obj.status = Realization.Status.DRAFT  # a changed figure goes back for review
-        super().save_model(request, obj, form, change)
-        record(old=old, new=obj, user=request.user, source="yönetim")
+        """The form's cell (indicator, year) through the writer; the evidence beside it."""
+        realizations_apply(
+            [form.cell_change(user=request.user)], user=request.user, source="yönetim"
+        )
+        head = (
+            Realization.objects.filter(indicator=obj.indicator, year=obj.year)
+            .order_by("pk")
+            .first()
+        )
+        obj.pk = head.pk if head else None
+        if head is not None and {"evidence_file", "evidence_url"} & set(form.changed_data):
+            realizations_set_evidence(
+                head,
+                user=request.user,
+                file=form.cleaned_data.get("evidence_file") or None,
+                url=form.cleaned_data.get("evidence_url", ""),
+            )
+
+    def figures_of(self, objs):
+        return [], cells_of(objs)
 
     def delete_model(self, request, obj):
-        record(old=obj, new=None, user=request.user, source="yönetim: silindi")
-        super().delete_model(request, obj)
+        realizations_delete([obj], user=request.user, source="yönetim: silindi")
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            record(old=obj, new=None, user=request.user, source="yönetim: silindi")
-        super().delete_queryset(request, queryset)
+        realizations_delete(list(queryset), user=request.user, source="yönetim: silindi")
 
     @admin.action(description=_("Seçilenleri onaya gönder"))
     def submit_selected(self, request, queryset):
@@ -466,7 +464,7 @@ class RealizationAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
                             "nedeni eksik."
                         ),
                     )
-                except workflow.YearClosed as exc:
+                except FigureRefused as exc:
                     messages.error(request, " ".join(exc.messages))
                 else:
                     msg = _(

@@ -7,16 +7,14 @@ monitoring.progress's arithmetic; nothing here computes a rate itself.
 Assessing every indicator of a big plan for every year is linear work in Python, so the
 result of one such pass (a ``Snapshot``: per indicator and year the status, rate, target,
 realization and whether a figure was entered, plus the tallies per theme, unit and year)
-is cached. The cache key is a fingerprint of everything the pass reads, taken in four
-aggregate queries (``plan_fingerprint``): a change to a target, a realization, an
-indicator's settings, the plan's structure or its responsible units gives a new key, so a
-page never shows stale figures. Names (themes, units) are not in the snapshot; pages read
-them fresh.
+is cached. The cache key is the plan's data version (``plan_fingerprint``), bumped by
+database triggers on every change to a target, a realization, an indicator, the plan's
+structure or its responsible units, whatever wrote it: a page never shows stale figures.
+Names (themes, units) are not in the snapshot; pages read them fresh.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 from array import array
 from collections import Counter, defaultdict
@@ -28,23 +26,17 @@ from typing import NamedTuple
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import (
-    Aggregate,
     Count,
-    Func,
     Max,
     Prefetch,
     Q,
     QuerySet,
-    Sum,
-    TextField,
-    Value,
 )
-from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 
-from plans.models import Activity, FigureState, Indicator, Plan, Target, Unit
+from plans.models import Activity, DataVersion, FigureState, Indicator, Plan, Target, Unit
 from plans.scoping import municipality_id
 from plans.text import tr_sort_key
 
@@ -392,38 +384,6 @@ def build_snapshot(plan: Plan, *, internal: bool) -> Snapshot:
 # ---------------------------------------------------------------------------- fingerprint
 
 
-class _Concat(Aggregate):
-    """The rows' texts joined by commas (GROUP_CONCAT / STRING_AGG)."""
-
-    function = "GROUP_CONCAT"
-    output_field = TextField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler,
-            connection,
-            function="STRING_AGG",
-            template="%(function)s(%(expressions)s, ',')",
-            **extra_context,
-        )
-
-
-class _RowText(Func):
-    """Columns as one text, "a|b|c", NULL as empty (flat: Concat nests too deep)."""
-
-    arg_joiner = " || '|' || "
-    template = "(%(expressions)s)"
-    output_field = TextField()
-
-    def __init__(self, *fields: str):
-        super().__init__(*(Coalesce(Cast(f, TextField()), Value("")) for f in fields))
-
-
-def _digest(qs: QuerySet, *fields: str) -> str:
-    text = qs.aggregate(d=_Concat(_RowText(*fields)))["d"] or ""
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
-
-
 @dataclass(frozen=True)
 class Fingerprint:
     key: str
@@ -435,59 +395,21 @@ class Fingerprint:
 
 
 def plan_fingerprint(plan: Plan) -> Fingerprint:
-    """What a snapshot of the plan depends on, in four queries.
-
-    Targets and realizations: count, sum of ids and latest ``updated_at`` (every save,
-    ``bulk_update`` of the entry page and ``bulk_create`` sets it), plus sums that notice
-    an approval or a milestone set with ``QuerySet.update()``. Indicators (with their
-    activity's theme) and responsible units: a hash of the columns read. Plan
-    order is not in the snapshot: pages read it fresh.
-    """
-    approved = Q(status=Realization.Status.APPROVED)
-    real = Realization.objects.for_plan(plan).aggregate(
-        n=Count("id"),
-        ids=Sum("id"),
-        changed=Max("updated_at"),
-        approved=Sum("id", filter=approved),
-        done=Sum("id", filter=Q(milestone_done=True)),
-        not_done=Sum("id", filter=Q(milestone_done=False)),
-        last_year=Max("year"),
-        last_approved_year=Max("year", filter=approved),
-    )
-    tgt = Target.objects.filter(indicator__activity__theme__plan=plan).aggregate(
-        n=Count("id"), ids=Sum("id"), changed=Max("updated_at")
-    )
-    structure = _digest(
-        Indicator.objects.filter(activity__theme__plan=plan),
-        "id",
-        "baseline_value",
-        "direction",
-        "accumulation",
-        "value_type",
-        "activity_id",
-        "activity__theme_id",
-    )
-    units = _digest(
-        Activity.responsible_units.through.objects.filter(activity__theme__plan=plan),
-        "id",
-        "activity_id",
-        "unit_id",
-    )
+    """What a snapshot of the plan depends on: the plan's data version, which database
+    triggers bump on every write to its figures or structure, by any path (the ORM,
+    ``.update()``, raw SQL). One query while nothing changed."""
+    version = DataVersion.of(plan.pk)
     th = thresholds()
-    parts = [
-        plan.pk,
-        plan.first_year,
-        plan.last_year,
-        plan.updated_at.isoformat() if plan.updated_at else "",
-        sorted(real.items()),
-        sorted(tgt.items()),
-        structure,
-        units,
-        th.achieved,
-        th.on_track,
-    ]
-    key = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
-    return Fingerprint(key, real["last_year"], real["last_approved_year"])
+    key = f"{version}:{th.achieved}:{th.on_track}"
+    cache_key = f"yeep:years:{plan.pk}:{key}"
+    years = cache.get(cache_key)
+    if years is None:
+        approved = Q(status=Realization.Status.APPROVED)
+        years = Realization.objects.for_plan(plan).aggregate(
+            last_year=Max("year"), last_approved_year=Max("year", filter=approved)
+        )
+        cache.set(cache_key, years, CACHE_SECONDS)
+    return Fingerprint(key, years["last_year"], years["last_approved_year"])
 
 
 CACHE_SECONDS = 60 * 60

@@ -21,7 +21,7 @@ from plans.services import (
     get_or_create_municipality,
 )
 
-from .services import store_plan_realizations
+from .plan_table import store_plan_figures
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 _YEAR_COL = re.compile(r"^(T|R|AT):(\d{4})$")
@@ -79,8 +79,8 @@ def load_demo_plan(spec: dict) -> DemoResult:
             "source_note": spec.get("source_note", ""),
         },
     )
-    summary.realizations, warnings = store_plan_realizations(
-        rows=row_indicators, first_year=plan.first_year, last_year=plan.last_year
+    warnings = store_plan_figures(
+        plan=plan, summary=summary, row_indicators=row_indicators, source="demo"
     )
     summary.warnings.extend(warnings)
     return DemoResult(plan, summary)

@@ -16,7 +16,7 @@ from plans.services import figure_objects, group_aliases
 from plans.text import ParsedFigure, parse_figure
 
 from .models import Realization
-from .services import RealizationChange, apply_realization_changes, versions_of
+from .realizations import RealizationChange, realizations_apply, versions_of
 
 
 @dataclass
@@ -182,7 +182,7 @@ def save_yearly_entries(
 
     changes = yearly_changes(form=form, year=year, user=user)
     with transaction.atomic():
-        counts = dict(apply_realization_changes(changes, user=user, source="yıllık giriş"))
+        counts = dict(realizations_apply(changes, user=user, source="yıllık giriş"))
         if submit:
             rows = list(
                 Realization.objects.filter(

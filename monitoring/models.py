@@ -191,9 +191,19 @@ class FigureChange(models.Model):
         REALIZATION = "realization", _("Gerçekleşme")
 
     kind = models.CharField(_("tür"), max_length=12, choices=Kind)
+    # The figure's owners: SET_NULL, so deleting an indicator, an activity or a plan keeps
+    # what happened to its figures; the labels below make a row readable alone.
+    plan = models.ForeignKey(
+        "plans.Plan",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("plan"),
+    )
     indicator = models.ForeignKey(
         "plans.Indicator",
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -201,7 +211,7 @@ class FigureChange(models.Model):
     )
     activity = models.ForeignKey(
         "plans.Activity",
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -216,6 +226,10 @@ class FigureChange(models.Model):
         related_name="+",
         verbose_name=_("grup"),
     )
+    plan_title = models.CharField(_("plan adı"), max_length=300, blank=True)
+    activity_code = models.CharField(_("faaliyet kodu"), max_length=40, blank=True)
+    indicator_name = models.CharField(_("gösterge adı"), max_length=500, blank=True)
+    group_label = models.CharField(_("gruplar"), max_length=300, blank=True)
     old_text = models.CharField(_("eski değer"), max_length=500, blank=True)
     new_text = models.CharField(_("yeni değer"), max_length=500, blank=True)
     old_status = models.CharField(_("eski durum"), max_length=10, blank=True)
@@ -235,12 +249,7 @@ class FigureChange(models.Model):
         verbose_name = _("değişiklik kaydı")
         verbose_name_plural = _("değişiklik kayıtları")
         ordering = ["-at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(indicator__isnull=False) | Q(activity__isnull=False),
-                name="figure_change_has_owner",
-            ),
-        ]
+        indexes = [models.Index(fields=["plan", "-at"], name="figurechange_plan_at")]
 
     def __str__(self) -> str:
         return f"{self.year}: {self.old_text or '∅'} → {self.new_text or '∅'}"

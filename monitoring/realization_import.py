@@ -27,8 +27,9 @@ from plans.workbook import (
     open_workbook,
 )
 
+from .audit import FigureRefused, cell_text
 from .models import Realization
-from .services import RealizationChange, apply_realization_changes, cell_text
+from .realizations import RealizationChange, check_realizations, realizations_apply
 
 TITLE_YEAR_RE = re.compile(r"(20\d\d)\s*yılı\s*gerçekleşme", re.IGNORECASE)
 
@@ -225,13 +226,6 @@ def preview_realizations(
             f"{year} yılı “{plan.title}” planının dönemi ({plan.first_year}-"
             f"{plan.last_year}) dışında; bu yıl için gerçekleşme girilemez."
         )
-    from .workflow import is_closed
-
-    if is_closed(plan, year):
-        raise WorkbookError(
-            f"{year} yılı onaylanıp kapatılmış: bu yılın gerçekleşmeleri değiştirilemez. "
-            "Eşitlik birimi yılı yeniden açabilir."
-        )
     if title_year and title_year != year:
         raise WorkbookError(
             f"Dosya {title_year} yılına ait (başlık satırında “{title_year} YILI GERÇEKLEŞME "
@@ -363,6 +357,10 @@ def preview_realizations(
         )
     if errors:
         raise WorkbookError(errors)
+    try:  # the writer's rules (closed year, scope), before anything is shown as new
+        check_realizations(changes, user=user)
+    except FigureRefused as exc:
+        raise WorkbookError(" ".join(exc.messages)) from exc
     counts = {"new": 0, "changed": 0, "unchanged": 0}
     for line in lines:
         counts[line.kind] = counts.get(line.kind, 0) + 1
@@ -385,5 +383,5 @@ def import_realizations(
         )
         result.dry_run = dry_run
         if not dry_run:
-            apply_realization_changes(changes, user=user, source="içe aktarma")
+            realizations_apply(changes, user=user, source="içe aktarma")
     return result

@@ -22,9 +22,9 @@ from django.utils.text import slugify
 from plans.models import Plan, Unit, ValueType
 from plans.text import numeric_text, tr_upper
 
+from .audit import cell_text
 from .figures import IndicatorRow, plan_order, plan_table
 from .progress import STATUS_COLORS, STATUS_LABELS
-from .services import cell_text
 
 KEY_HEADERS = ["yeep:gösterge", "yeep:faaliyet", "yeep:hedef-düzeyi"]
 # Where an indicator's targets are set. Not the bare words "faaliyet"/"gösterge": a

@@ -1,17 +1,156 @@
-"""Realizations as a flat table for django-import-export, keyed on natural keys
-(plan, activity code, indicator name, year, group)."""
+"""Flat tables for django-import-export (the admin's import/export buttons), keyed on
+natural keys: an indicator (with its targets) by plan, activity code and name; a
+realization by plan, activity code, indicator name, year and group. Natural keys and
+stored rows come from one cached lookup per plan, not per row, and every figure is
+written by its writer (monitoring.targets, monitoring.realizations) once per import."""
 
 from __future__ import annotations
 
+import copy
+import re
+
 from import_export import fields, resources, widgets
 
-from plans.models import Group, Indicator
-from plans.scoping import directorate_unit, scope
+from plans.models import Activity, Group, Indicator, ValueType
+from plans.scoping import scope
+from plans.services import figure_objects, group_aliases
 from plans.text import clean_text, parse_figure, tr_fold
 
-from .audit import record, snapshot
+from .audit import FigureRefused
 from .models import Realization
-from .workflow import is_closed
+from .realizations import RealizationChange, realizations_apply
+from .targets import TargetChange, targets_apply
+
+SOURCE = "düz tablo"
+DELETE_WORDS = {"1", "evet", "sil", "x", "true"}
+
+
+def _plan_activities(plan_id) -> dict[str, list[int]]:
+    by_code: dict[str, list[int]] = {}
+    for pk, code in Activity.objects.filter(theme__plan_id=plan_id).values_list("pk", "code"):
+        by_code.setdefault(code, []).append(pk)
+    return by_code
+
+
+TARGETS_RE = re.compile(r"(20\d\d)\s*[:=]\s*([^|]*)")
+
+
+class IndicatorResource(resources.ModelResource):
+    """One row per indicator; its targets in one column: "2024=377 | 2025=477"."""
+
+    plan = fields.Field(column_name="plan")
+    activity_code = fields.Field(column_name="faaliyet kodu")
+    activity = fields.Field(
+        attribute="activity", column_name="faaliyet no", widget=widgets.ForeignKeyWidget(Activity)
+    )
+    name = fields.Field(attribute="name", column_name="gösterge")
+    unit_of_measure = fields.Field(attribute="unit_of_measure", column_name="ölçü birimi")
+    value_type = fields.Field(attribute="value_type", column_name="değer türü")
+    accumulation = fields.Field(attribute="accumulation", column_name="birikim")
+    direction = fields.Field(attribute="direction", column_name="yön")
+    baseline_raw = fields.Field(attribute="baseline_raw", column_name="mevcut")
+    targets = fields.Field(column_name="hedefler")
+
+    class Meta:
+        model = Indicator
+        fields = (
+            "plan",
+            "activity_code",
+            "activity",
+            "name",
+            "unit_of_measure",
+            "value_type",
+            "accumulation",
+            "direction",
+            "baseline_raw",
+            "targets",
+        )
+        import_id_fields = ("activity", "name")
+        skip_unchanged = True
+        report_skipped = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._activities: dict = {}
+        self.user = kwargs.get("user")
+
+    def get_export_queryset(self, request=None):
+        return Indicator.objects.select_related("activity__theme").prefetch_related("targets")
+
+    def dehydrate_plan(self, ind):
+        return ind.activity.theme.plan_id
+
+    def dehydrate_activity_code(self, ind):
+        return ind.activity.code
+
+    def dehydrate_targets(self, ind):
+        cells: dict[int, list[str]] = {}
+        for t in sorted(ind.targets.all(), key=lambda t: t.year):
+            cells.setdefault(t.year, [])
+            if t.raw_text not in cells[t.year]:
+                cells[t.year].append(t.raw_text or format(t.value.normalize(), "f"))
+        return " | ".join(f"{y}={' '.join(v)}" for y, v in cells.items())
+
+    def before_import(self, dataset, **kwargs):
+        if "faaliyet no" not in (dataset.headers or []):
+            dataset.append_col([""] * len(dataset), header="faaliyet no")
+
+    def before_import_row(self, row, **kwargs):
+        """Find the activity by plan and code (cached per plan)."""
+        if row.get("faaliyet no"):
+            return
+        plan = str(row.get("plan") or "").strip()
+        code = clean_text(row.get("faaliyet kodu")).rstrip(".")
+        if not plan.isdigit():
+            raise ValueError("“plan” sütununa planın numarasını yazın.")
+        if plan not in self._activities:
+            self._activities[plan] = _plan_activities(int(plan))
+        matches = self._activities[plan].get(code, [])
+        if len(matches) != 1:
+            raise ValueError(
+                f"{code} kodlu faaliyet {plan} numaralı planda "
+                + ("yok." if not matches else "birden çok kez geçiyor; “faaliyet no” yazın.")
+            )
+        row["faaliyet no"] = matches[0]
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if (
+            self.user is not None
+            and not scope(Activity.objects.filter(pk=instance.activity_id), self.user).exists()
+        ):
+            raise ValueError("Bu faaliyet sizin belediyenizin planında değil.")
+        if instance.position is None:
+            last = (
+                Indicator.objects.filter(activity=instance.activity)
+                .order_by("-position")
+                .values_list("position", flat=True)
+                .first()
+            )
+            instance.position = (last or 0) + 1
+        base = parse_figure(instance.baseline_raw)
+        instance.baseline_value = base.value if base.state == "value" else None
+
+    def after_save_instance(self, instance, row, **kwargs):
+        """The "hedefler" cell replaces the indicator's target cells, through the writer
+        (a year left out is deleted)."""
+        text = str(row.get("hedefler") or "")
+        if not text.strip():
+            return
+        wanted = {int(y): raw.strip() for y, raw in TARGETS_RE.findall(text)}
+        years = set(wanted) | set(instance.targets.values_list("year", flat=True))
+        changes = [
+            TargetChange(year=y, raw=wanted.get(y), indicator_id=instance.pk) for y in sorted(years)
+        ]
+        try:
+            targets_apply(changes, user=self.user, source="düz tablo")
+        except FigureRefused as exc:
+            raise ValueError(" ".join(exc.messages)) from exc
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not super().skip_row(instance, original, row, import_validation_errors):
+            return False
+        wanted = str(row.get("hedefler") or "").strip()
+        return not wanted or self.dehydrate_targets(original) == wanted
 
 
 class RealizationResource(resources.ModelResource):
@@ -49,6 +188,9 @@ class RealizationResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._indicators: dict[str, dict[tuple[str, str], list[int]]] = {}
+        self._stored: dict[tuple[int, int], list[Realization]] = {}
+        self._loaded_plans: set[int] = set()
+        self._cells: dict[tuple[int, int], dict] = {}
         self.user = kwargs.get("user")
 
     def get_export_queryset(self, request=None):
@@ -70,76 +212,113 @@ class RealizationResource(resources.ModelResource):
         if "grup" not in dataset.headers:
             dataset.append_col([""] * len(dataset), header="grup")
 
+    def for_delete(self, row, instance):
+        return clean_text(row.get("sil")).casefold() in DELETE_WORDS
+
     def before_import_row(self, row, **kwargs):
-        if row.get("gösterge no"):
-            return
         plan = str(row.get("plan") or "").strip()
-        if not plan.isdigit():
-            raise ValueError("“plan” sütununa planın numarasını yazın.")
+        if not row.get("gösterge no"):
+            if not plan.isdigit():
+                raise ValueError("“plan” sütununa planın numarasını yazın.")
+            key = (
+                clean_text(row.get("faaliyet kodu")).rstrip("."),
+                tr_fold(clean_text(row.get("gösterge"))),
+            )
+            matches = self._plan_indicators(plan).get(key, [])
+            if len(matches) != 1:
+                raise ValueError(
+                    f"“{key[0]} {row.get('gösterge')}” göstergesi {plan} numaralı planda "
+                    + ("yok." if not matches else "birden çok; “gösterge no” yazın.")
+                )
+            row["gösterge no"] = matches[0]
+        self._load_stored(int(plan) if plan.isdigit() else None, row.get("gösterge no"))
+
+    def _plan_indicators(self, plan: str) -> dict[tuple[str, str], list[int]]:
+        """The plan's indicators by (code, folded name), of the user's municipality only:
+        a foreign plan reads as an empty one."""
         if plan not in self._indicators:
+            qs = Indicator.objects.filter(activity__theme__plan_id=int(plan))
+            if self.user is not None:
+                qs = scope(qs, self.user)
             table: dict[tuple[str, str], list[int]] = {}
-            for pk, code, name in Indicator.objects.filter(
-                activity__theme__plan_id=int(plan)
-            ).values_list("pk", "activity__code", "name"):
+            for pk, code, name in qs.values_list("pk", "activity__code", "name"):
                 table.setdefault((code, tr_fold(name)), []).append(pk)
             self._indicators[plan] = table
-        key = (
-            clean_text(row.get("faaliyet kodu")).rstrip("."),
-            tr_fold(clean_text(row.get("gösterge"))),
-        )
-        matches = self._indicators[plan].get(key, [])
-        if len(matches) != 1:
-            raise ValueError(
-                f"“{key[0]} {row.get('gösterge')}” göstergesi {plan} numaralı planda "
-                + ("yok." if not matches else "birden çok; “gösterge no” yazın.")
-            )
-        row["gösterge no"] = matches[0]
+        return self._indicators[plan]
 
-    def allowed_indicators(self) -> set[int] | None:
-        """What the importing user may write: their municipality, their unit for
-        directorate staff (None: a command-line import, no restriction)."""
-        if self.user is None:
+    def _load_stored(self, plan_id: int | None, indicator_id) -> None:
+        """Every stored realization of the row's plan, once per plan."""
+        if plan_id is None:  # only an indicator number: its plan (a query per such row)
+            plan_id = (
+                Indicator.objects.filter(pk=int(indicator_id))
+                .values_list("activity__theme__plan_id", flat=True)
+                .first()
+            )
+        if plan_id is None or plan_id in self._loaded_plans:
+            return
+        self._loaded_plans.add(plan_id)
+        for r in Realization.objects.for_plan(plan_id).select_related("group", "indicator"):
+            self._stored.setdefault((r.indicator_id, r.year), []).append(r)
+
+    def get_instance(self, instance_loader, row):
+        try:
+            ind, year = int(row.get("gösterge no")), int(row.get("yıl"))
+        except (TypeError, ValueError):
             return None
-        if not hasattr(self, "_allowed"):
-            self._allowed = set(
-                scope(Indicator.objects.all(), self.user).values_list("pk", flat=True)
-            )
-            unit = directorate_unit(self.user)
-            if unit is not None:
-                self._allowed &= set(
-                    Indicator.objects.filter(activity__responsible_units=unit).values_list(
-                        "pk", flat=True
-                    )
-                )
-        return self._allowed
+        code = clean_text(row.get("grup"))
+        for r in self._stored.get((ind, year), []):
+            if (r.group.code if r.group_id else "") == code:
+                return copy.copy(r)  # the stored one stays as it was, for the writer
+        return None
 
-    def before_save_instance(self, instance, row, **kwargs):
-        allowed = self.allowed_indicators()
-        if allowed is not None and instance.indicator_id not in allowed:
-            raise ValueError("Bu göstergeye gerçekleşme yazma yetkiniz yok.")
-        plan = instance.indicator.activity.theme.plan
-        if is_closed(plan, instance.year):
-            raise ValueError(f"{instance.year} yılı kapatılmış; değerler değiştirilemez.")
-        self._old = snapshot(Realization, instance.pk)
-        if instance.year not in plan.years:
-            raise ValueError(
-                f"{instance.year} yılı planın dönemi ({plan.first_year}-{plan.last_year}) dışında."
-            )
-        parsed = parse_figure(instance.raw_text)
-        if parsed.state == "text" and instance.indicator.value_type != "milestone":
+    def _cell(self, instance) -> dict:
+        key = (instance.indicator_id, instance.year)
+        if key not in self._cells:
+            old = self._stored.get(key, [])
+            self._cells[key] = {
+                "indicator": instance.indicator,
+                "old": old,
+                "rows": {r.group_id: r for r in old},
+                "reason": None,
+                "note": None,
+            }
+        return self._cells[key]
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Collected per cell; the writer stores them all in ``after_import``."""
+        parsed = parse_figure(instance.raw_text, group_aliases()[0])
+        if parsed.state == "text" and instance.indicator.value_type != ValueType.MILESTONE:
             raise ValueError(f"“{parsed.raw}” bir sayı değil.")
         if parsed.groups:
             raise ValueError("Gruplara ayrılmış değeri grup sütunuyla, satır satır yazın.")
-        instance.state = parsed.state
-        instance.value = parsed.value if parsed.state == "value" else None
-        instance.raw_text = parsed.raw
-        if self.user is not None:
-            instance.entered_by = self.user
-        if instance.pk:
-            instance.version += 1
+        cell = self._cell(instance)
+        (new,) = figure_objects(
+            Realization,
+            parsed,
+            {},
+            indicator=instance.indicator,
+            year=instance.year,
+            entered_by=self.user,
+        ) or [Realization(indicator=instance.indicator, year=instance.year, state="blank")]
+        new.group = instance.group
+        cell["rows"][instance.group_id] = new
+        cell["reason"], cell["note"] = instance.deviation_reason, instance.note
 
-    def after_save_instance(self, instance, row, **kwargs):
-        if not kwargs.get("dry_run"):
-            record(
-                old=getattr(self, "_old", None), new=instance, user=self.user, source="düz tablo"
+    def delete_instance(self, instance, row, **kwargs):
+        self._cell(instance)["rows"].pop(instance.group_id, None)
+
+    def after_import(self, dataset, result, **kwargs):
+        changes = [
+            RealizationChange(
+                indicator=c["indicator"],
+                old=c["old"],
+                new=list(c["rows"].values()),
+                deviation_reason=c["reason"],
+                note=c["note"],
             )
+            for c in self._cells.values()
+        ]
+        try:
+            realizations_apply(changes, user=self.user, source=SOURCE)
+        except FigureRefused as exc:
+            raise ValueError(" ".join(exc.messages)) from exc

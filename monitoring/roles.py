@@ -77,3 +77,24 @@ def ensure_roles() -> None:
     for role, wanted in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set([perms[key] for key in wanted if key in perms])
+
+
+def ensure_reference_data() -> None:
+    """Groups of people and roles, as the data migrations create them: again after a
+    flush (transactional browser tests empty every table)."""
+    from plans.models import Group
+    from plans.text import DEFAULT_GROUPS
+
+    existing = set(Group.objects.values_list("code", flat=True))
+    for position, g in enumerate(DEFAULT_GROUPS, start=1):
+        if g["code"] not in existing:
+            Group.objects.create(
+                code=g["code"],
+                name=g["name"],
+                sex=g["sex"],
+                age_band=g["age_band"],
+                disability=g["disability"],
+                aliases="\n".join(g["aliases"]),
+                position=position,
+            )
+    ensure_roles()

@@ -16,8 +16,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.plan_table import import_plan
 from plans.models import Municipality, Plan
-from plans.plan_import import import_plan
 from plans.scoping import directorate_unit
 from plans.workbook import WorkbookError
 

@@ -94,7 +94,7 @@ def _number(fig):
 def table_lines(table) -> tuple[list[str], list[list]]:
     """Header and rows of the filtered indicator table, values as numbers where they are
     numbers (a dash or a text stays text; the cell's own text is in its own column)."""
-    from .services import cell_text
+    from .audit import cell_text
 
     y = str(table.year)
     header = [

@@ -13,14 +13,12 @@ from django.utils import timezone
 
 from plans.models import Plan, Target
 
-from .models import FigureChange, Realization, ReportingYear, YearEvent
+from .audit import YearClosed
+from .models import Realization, ReportingYear, YearEvent
 from .progress import BEHIND, assess, combine
+from .realizations import realizations_set_status
 
 S = Realization.Status
-
-
-class YearClosed(ValidationError):
-    pass
 
 
 def closed_years(plan: Plan) -> set[int]:
@@ -53,22 +51,6 @@ def open_year(plan: Plan, today: date | None = None) -> int:
         y for y in candidates if y <= today.year
     ]
     return max(due) if due else min(candidates)
-
-
-def _audit(r: Realization, user, *, old_status: str, reason: str, source: str):
-    return FigureChange(
-        kind=FigureChange.Kind.REALIZATION,
-        indicator_id=r.indicator_id,
-        year=r.year,
-        group_id=r.group_id,
-        old_text=r.raw_text,
-        new_text=r.raw_text,
-        old_status=old_status,
-        new_status=r.status,
-        reason=reason,
-        source=source,
-        user=user,
-    )
 
 
 def needs_reason(realizations: list[Realization]) -> list[Realization]:
@@ -117,31 +99,7 @@ def _change_status(
     comment: str = "",
 ) -> int:
     rows = [r for r in realizations if r.status in allowed_from]
-    if not rows:
-        return 0
-    now = timezone.now()
-    audits = []
-    plans_years = {(r.indicator.activity.theme.plan_id, r.year) for r in rows}
-    closed = set(ReportingYear.objects.filter(is_closed=True).values_list("plan_id", "year"))
-    if plans_years & closed:
-        raise YearClosed("Kapatılmış bir yılın gerçekleşmeleri değiştirilemez.")
-    for r in rows:
-        old = r.status
-        r.status = new
-        r.version += 1
-        r.updated_at = now
-        if new in (S.APPROVED, S.RETURNED):
-            r.reviewed_by, r.reviewed_at = user, now
-        if new == S.RETURNED:
-            r.return_comment = comment
-        audits.append(_audit(r, user, old_status=old, reason=comment, source=source))
-    Realization.objects.bulk_update(
-        rows,
-        ["status", "version", "updated_at", "reviewed_by", "reviewed_at", "return_comment"],
-        batch_size=500,
-    )
-    FigureChange.objects.bulk_create(audits)
-    return len(rows)
+    return realizations_set_status(rows, user=user, new=new, source=source, comment=comment)
 
 
 @transaction.atomic

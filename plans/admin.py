@@ -3,13 +3,11 @@ reachable in a click or two, with Turkish-folding search and no query per row.""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
@@ -21,15 +19,13 @@ from .models import (
     Municipality,
     Plan,
     Strategy,
-    Target,
     Theme,
     Unit,
     UnitAlias,
     UserProfile,
 )
-from .resources import IndicatorResource, UnitResource
+from .resources import UnitResource
 from .scoping import scope
-from .text import parse_figure
 
 
 class ScopedAdminMixin:
@@ -50,75 +46,6 @@ class ScopedAdminMixin:
         if field is not None and hasattr(field, "queryset"):
             field.queryset = scope(field.queryset, request.user)
         return field
-
-
-class TargetForm(forms.ModelForm):
-    """A target typed as the plan prints it: "377", "%8,2", "-", "50 Kadın 50 Erkek" (with
-    a group chosen: one number), "Yönetmeliğin hazırlanması"."""
-
-    class Meta:
-        model = Target
-        fields = ["indicator", "activity", "year", "group", "raw_text"]
-        labels = {"raw_text": _("Hedef")}
-
-    def clean(self):
-        cleaned = super().clean()
-        parsed = parse_figure(cleaned.get("raw_text", ""))
-        if parsed.groups and not cleaned.get("group"):
-            self.add_error(
-                "raw_text",
-                _(
-                    "Gruplara ayrılmış hedefi her grup için ayrı satırda "
-                    "girin (grup seçip tek sayı)."
-                ),
-            )
-        self.instance.state = parsed.state
-        self.instance.value = parsed.value if parsed.state == "value" else None
-        owner = (
-            cleaned.get("indicator")
-            or cleaned.get("activity")
-            or (self.instance.indicator if self.instance.indicator_id else None)
-        )
-        year = cleaned.get("year")
-        if owner is not None and year is not None:
-            plan = (owner.activity if hasattr(owner, "activity") else owner).theme.plan
-            if year not in plan.years:
-                self.add_error("year", _("%(y)s yılı planın dönemi dışında.") % {"y": year})
-        return cleaned
-
-
-class AuditedFiguresMixin:
-    """Every target or realization saved through the admin is recorded (monitoring.audit)."""
-
-    def save_model(self, request, obj, form, change):
-        from monitoring.audit import record, snapshot
-
-        if not isinstance(obj, Target):
-            return super().save_model(request, obj, form, change)
-        old = snapshot(Target, obj.pk)
-        super().save_model(request, obj, form, change)
-        record(old=old, new=obj, user=request.user, source="yönetim")
-        return None
-
-    def save_formset(self, request, form, formset, change):
-        from monitoring.audit import record, snapshot
-        from monitoring.models import Realization
-
-        if formset.model not in (Target, Realization):
-            return super().save_formset(request, form, formset, change)
-        olds = {
-            f.instance.pk: snapshot(formset.model, f.instance.pk)
-            for f in formset.forms
-            if f.instance.pk and f.has_changed()
-        }
-        super().save_formset(request, form, formset, change)
-        for obj in formset.new_objects:
-            record(old=None, new=obj, user=request.user, source="yönetim")
-        for obj, _fields in formset.changed_objects:
-            record(old=olds.get(obj.pk), new=obj, user=request.user, source="yönetim")
-        for obj in formset.deleted_objects:
-            record(old=obj, new=None, user=request.user, source="yönetim: silindi")
-        return None
 
 
 @admin.display(description=_("yıl"), ordering="year")
@@ -309,20 +236,6 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     change_list_template = "admin/plans/plan/change_list.html"
 
-    def get_urls(self):
-        from django.urls import path
-
-        from monitoring.uploads import plan_import_view
-
-        return [
-            path(
-                "ice-aktar/",
-                self.admin_site.admin_view(lambda request: plan_import_view(self, request)),
-                name="plans_plan_import",
-            ),
-            *super().get_urls(),
-        ]
-
     @admin.display(description=_("dönem"))
     def period(self, obj):
         return f"{obj.first_year}–{obj.last_year}"
@@ -490,21 +403,8 @@ class IndicatorInline(ScopedAdminMixin, admin.StackedInline):
     show_change_link = True
 
 
-class ActivityTargetInline(ScopedAdminMixin, admin.TabularInline):
-    model = Target
-    form = TargetForm
-    fk_name = "activity"
-    extra = 0
-    fields = ["year", "group", "raw_text", "state", value_column]
-    readonly_fields = ["state", value_column]
-    verbose_name = _("faaliyet düzeyinde hedef")
-    verbose_name_plural = _(
-        "faaliyet düzeyinde hedefler (kaynakta göstergeye değil faaliyete verilmiş)"
-    )
-
-
 @admin.register(Activity)
-class ActivityAdmin(AuditedFiguresMixin, ScopedAdminMixin, admin.ModelAdmin):
+class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "short_title", "theme", "responsible", "indicator_count"]
     list_display_links = ["code", "short_title"]
     list_filter = [PlanFilter, ThemeFilter, ResponsibleUnitFilter, "timing"]
@@ -515,7 +415,7 @@ class ActivityAdmin(AuditedFiguresMixin, ScopedAdminMixin, admin.ModelAdmin):
         "indicators__name__tr_contains",
     ]
     autocomplete_fields = ["theme", "goal", "strategy", "responsible_units", "partner_units"]
-    inlines = [IndicatorInline, ActivityTargetInline]
+    inlines = [IndicatorInline]
     fieldsets = [
         (None, {"fields": [("theme", "goal", "strategy"), ("code", "position"), "title"]}),
         (_("Zamanlama"), {"fields": [("timing", "start_year", "end_year"), "timing_raw"]}),
@@ -547,15 +447,6 @@ class ActivityAdmin(AuditedFiguresMixin, ScopedAdminMixin, admin.ModelAdmin):
         return obj.n_indicators
 
 
-class TargetInline(ScopedAdminMixin, admin.TabularInline):
-    model = Target
-    form = TargetForm
-    fk_name = "indicator"
-    extra = 0
-    fields = ["year", "group", "raw_text", "state", value_column]
-    readonly_fields = ["state", value_column]
-
-
 class IndicatorPlanFilter(PlanFilter):
     path = "activity__theme__plan"
 
@@ -569,11 +460,8 @@ class IndicatorUnitFilter(ResponsibleUnitFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AuditedFiguresMixin, ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
-    resource_classes = [IndicatorResource]
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+class IndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Figures (targets, realizations, history) are added by monitoring.admin_figures."""
 
     list_display = [
         "name",
@@ -605,51 +493,7 @@ class IndicatorAdmin(AuditedFiguresMixin, ScopedAdminMixin, ImportExportMixin, a
                 ]
             },
         ),
-        (_("Değişiklik geçmişi"), {"fields": ["history"], "classes": ["collapse"]}),
     ]
-    readonly_fields = ["history"]
-
-    def get_inlines(self, request, obj):
-        from monitoring.admin import RealizationInline
-
-        return [TargetInline, RealizationInline]
-
-    @admin.display(description=_("son değişiklikler"))
-    def history(self, obj):
-        """Who changed this indicator's targets and realizations, when, from what to what."""
-        if not obj or not obj.pk:
-            return "-"
-        from monitoring.models import FigureChange
-
-        changes = FigureChange.objects.filter(indicator=obj).select_related("user")[:30]
-        if not changes:
-            return _("Henüz değişiklik yok.")
-        return format_html(
-            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
-            "</tr>{}</table>",
-            _("zaman"),
-            _("kullanıcı"),
-            _("tür"),
-            _("yıl"),
-            _("eski → yeni"),
-            _("gerekçe"),
-            format_html_join(
-                "",
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
-                (
-                    (
-                        localtime(c.at).strftime("%d.%m.%Y %H:%M"),
-                        c.user or "-",
-                        c.get_kind_display(),
-                        c.year,
-                        c.old_text or "∅",
-                        c.new_text or "∅",
-                        c.reason,
-                    )
-                    for c in changes
-                ),
-            ),
-        )
 
     @admin.display(description=_("faaliyet kodu"), ordering="activity__code")
     def activity_code(self, obj):
@@ -658,46 +502,6 @@ class IndicatorAdmin(AuditedFiguresMixin, ScopedAdminMixin, ImportExportMixin, a
     @admin.display(description=_("plan"))
     def plan_title(self, obj):
         return obj.activity.theme.plan.title
-
-
-class TargetPlanFilter(admin.SimpleListFilter):
-    title = _("plan")
-    parameter_name = "plan"
-
-    def lookups(self, request, model_admin):
-        return [(p.pk, str(p)) for p in scope(Plan.objects.all(), request.user)]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            from django.db.models import Q
-
-            return queryset.filter(
-                Q(indicator__activity__theme__plan_id=self.value())
-                | Q(activity__theme__plan_id=self.value())
-            )
-        return queryset
-
-
-@admin.register(Target)
-class TargetAdmin(AuditedFiguresMixin, ScopedAdminMixin, admin.ModelAdmin):
-    form = TargetForm
-    list_display = [year_column, "owner", "group", "state", value_column, "raw_text"]
-    list_filter = [TargetPlanFilter, YearFilter, "state", "group"]
-    search_fields = [
-        "indicator__name__tr_contains",
-        "activity__title__tr_contains",
-        "raw_text__tr_contains",
-        "indicator__activity__code",
-        "activity__code",
-    ]
-    list_select_related = ["indicator__activity", "activity", "group"]
-    autocomplete_fields = ["indicator", "activity"]
-
-    @admin.display(description=_("gösterge / faaliyet"))
-    def owner(self, obj):
-        if obj.indicator_id:
-            return f"{obj.indicator.activity.code} · {obj.indicator}"
-        return f"{obj.activity.code} · {obj.activity.title[:80]}"
 
 
 @admin.register(UserProfile)

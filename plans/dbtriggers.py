@@ -6,8 +6,11 @@ tables away). Used by migrations of both apps; SQLite and PostgreSQL flavours.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import migrations
+from django.db.migrations.operations.base import Operation
 
 # SQL that yields the activity id of the row being written (NEW.*).
 ACTIVITY_OF_INDICATOR = (
@@ -54,89 +57,11 @@ def year_in_plan_trigger(table: str, name: str, activity_expr: str) -> migration
                 )
 
     def backwards(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table};")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {name}_fn();")
-            drop_statement_triggers(schema_editor, table, name)
-        elif schema_editor.connection.vendor == "sqlite":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_ins;")
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}_upd;")
+        # every name the check has had, also those later trigger sets gave it
+        for sql in drop_sql(schema_editor.connection.vendor, table, name):
+            schema_editor.execute(sql, params=None)
 
     return migrations.RunPython(forwards, backwards, elidable=False)
-
-
-# ---------------------------------------------------------------- (re)installing
-#
-# SQLite drops a table's triggers when a migration rebuilds the table (ALTER TABLE is
-# emulated by copy-and-rename), so every trigger is installed again, idempotently, after
-# each ``migrate`` (a post_migrate receiver in plans.apps). On PostgreSQL the row-level
-# triggers of the first migrations are replaced by statement-level ones (below), and
-# later runs replace those by themselves.
-
-CLOSED_YEAR = (
-    "EXISTS (SELECT 1 FROM monitoring_reportingyear ry "
-    "JOIN plans_theme t ON t.plan_id = ry.plan_id "
-    "JOIN plans_activity a ON a.theme_id = t.id "
-    "JOIN plans_indicator i ON i.activity_id = a.id "
-    "WHERE i.id = {row}.indicator_id AND ry.year = {row}.year AND ry.is_closed)"
-)
-
-
-def _trigger_specs():
-    """(table, name, [(event, row, condition that refuses), ...], message)."""
-    target_activity = f"COALESCE(NEW.activity_id, {ACTIVITY_OF_INDICATOR})"
-    return [
-        (
-            "plans_target",
-            "target_year_in_plan",
-            [
-                ("INSERT", "NEW", "NOT " + _condition(target_activity)),
-                ("UPDATE", "NEW", "NOT " + _condition(target_activity)),
-            ],
-            "target_year_in_plan: yıl planın dönemi dışında",
-        ),
-        (
-            "monitoring_realization",
-            "realization_year_in_plan",
-            [
-                ("INSERT", "NEW", "NOT " + _condition(ACTIVITY_OF_INDICATOR)),
-                ("UPDATE", "NEW", "NOT " + _condition(ACTIVITY_OF_INDICATOR)),
-            ],
-            "realization_year_in_plan: yıl planın dönemi dışında",
-        ),
-        (
-            "monitoring_realization",
-            "realization_closed_year",
-            [
-                ("INSERT", "NEW", CLOSED_YEAR.format(row="NEW")),
-                ("UPDATE", "NEW", CLOSED_YEAR.format(row="NEW")),
-                ("UPDATE", "OLD", CLOSED_YEAR.format(row="OLD")),
-                ("DELETE", "OLD", CLOSED_YEAR.format(row="OLD")),
-            ],
-            "closed_year: bu yıl kapatılmış; gerçekleşmeler değiştirilemez",
-        ),
-    ]
-
-
-def install_triggers(connection) -> None:
-    tables = set(connection.introspection.table_names())
-    with connection.cursor() as cursor:
-        for table, name, checks, message in _trigger_specs():
-            if table not in tables or "monitoring_reportingyear" not in tables:
-                continue
-            if connection.vendor == "sqlite":
-                # old names from the first migrations, then the current ones
-                for old in (f"{name}_ins", f"{name}_upd"):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {old}")
-                for event, row, cond in checks:
-                    trig = f"{name}_{event.lower()}_{row.lower()}"
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {trig}")
-                    cursor.execute(
-                        f"CREATE TRIGGER {trig} BEFORE {event} ON {table} WHEN {cond} "
-                        f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
-                    )
-            elif connection.vendor == "postgresql":
-                _install_statement_triggers(cursor, table, name, checks, message)
 
 
 # PostgreSQL: one check per statement over its transition tables, not one PL/pgSQL call
@@ -148,39 +73,159 @@ _TRANSITION = {
 }
 
 
-def drop_statement_triggers(executor, table: str, name: str) -> None:
-    """Drop a check's statement-level triggers and functions (PostgreSQL); ``executor``
-    is a schema editor (migrations taking a check away) or a cursor."""
-    for event in _TRANSITION:
-        trig = f"{name}_{event.lower()}"
-        executor.execute(f"DROP TRIGGER IF EXISTS {trig} ON {table}")
-        executor.execute(f"DROP FUNCTION IF EXISTS {trig}_fn()")
+# ---------------------------------------------------------------- trigger sets
+#
+# Since monitoring 0005 the triggers are a migration operation: ``InstallTriggers``
+# drops every trigger a set may have left (also those of earlier versions) and creates the
+# set, forwards and backwards, so ``sqlmigrate`` shows the SQL and a migration that makes
+# SQLite rebuild a table ends with the operation again.
 
 
-def _install_statement_triggers(cursor, table, name, checks, message) -> None:
-    # the row-level trigger and function of earlier versions
-    cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-    cursor.execute(f"DROP FUNCTION IF EXISTS {name}_fn()")
-    drop_statement_triggers(cursor, table, name)
-    for event, referencing in _TRANSITION.items():
-        # NEW.col / OLD.col of a row trigger: columns of the transition table's rows
-        tests = [
-            f"EXISTS (SELECT 1 FROM {row.lower()}_rows r WHERE "
-            + re.sub(rf"\b{row}\.", "r.", cond)
-            + ")"
-            for ev, row, cond in checks
-            if ev == event
-        ]
-        if not tests:
-            continue
-        trig = f"{name}_{event.lower()}"
-        cursor.execute(
-            f"CREATE OR REPLACE FUNCTION {trig}_fn() RETURNS trigger AS $$ "
-            f"BEGIN IF {' OR '.join(tests)} THEN RAISE EXCEPTION '{message}' "
-            "USING ERRCODE = 'check_violation'; END IF; RETURN NULL; END; "
-            "$$ LANGUAGE plpgsql"
+@dataclass(frozen=True)
+class Check:
+    """Refuse a statement: ``tests`` are (event, row, SQL condition that refuses)."""
+
+    table: str
+    name: str
+    tests: tuple[tuple[str, str, str], ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class Bump:
+    """After a write, bump the data version of the plans it touched: ``plans`` is a
+    SELECT of ``pid`` (plan ids) for one row ``{row}``."""
+
+    table: str
+    name: str
+    plans: str
+    events: tuple[str, ...] = ("INSERT", "UPDATE", "DELETE")
+
+
+def _sqlite_sql(spec) -> list[str]:
+    out = []
+    if isinstance(spec, Check):
+        for event, row, cond in spec.tests:
+            trig = f"{spec.name}_{event.lower()}_{row.lower()}"
+            out.append(
+                f"CREATE TRIGGER {trig} BEFORE {event} ON {spec.table} WHEN {cond} "
+                f"BEGIN SELECT RAISE(ABORT, '{spec.message}'); END"
+            )
+        return out
+    for event in spec.events:
+        rows = {"INSERT": ["NEW"], "UPDATE": ["OLD", "NEW"], "DELETE": ["OLD"]}[event]
+        body = " ".join(
+            f"INSERT INTO plans_dataversion (plan_id, version) SELECT pid, 1 FROM "
+            f"({spec.plans.format(row=row)}) WHERE pid IS NOT NULL "
+            "ON CONFLICT (plan_id) DO UPDATE SET version = version + 1;"
+            for row in rows
         )
-        cursor.execute(
-            f"CREATE TRIGGER {trig} AFTER {event} ON {table} {referencing} "
+        out.append(
+            f"CREATE TRIGGER {spec.name}_{event.lower()} AFTER {event} ON {spec.table} "
+            f"BEGIN {body} END"
+        )
+    return out
+
+
+def _postgres_sql(spec) -> list[str]:
+    out = []
+    for event, referencing in _TRANSITION.items():
+        if isinstance(spec, Check):
+            tests = [
+                f"EXISTS (SELECT 1 FROM {row.lower()}_rows r WHERE "
+                + re.sub(rf"\b{row}\.", "r.", cond)
+                + ")"
+                for ev, row, cond in spec.tests
+                if ev == event
+            ]
+            if not tests:
+                continue
+            body = (
+                f"IF {' OR '.join(tests)} THEN RAISE EXCEPTION '{spec.message}' "
+                "USING ERRCODE = 'check_violation'; END IF;"
+            )
+        else:
+            if event not in spec.events:
+                continue
+            sources = {"INSERT": ["new"], "UPDATE": ["old", "new"], "DELETE": ["old"]}[event]
+            union = " UNION ".join(
+                f"SELECT s.pid FROM {src}_rows r CROSS JOIN LATERAL "
+                f"({spec.plans.format(row='r')}) s"
+                for src in sources
+            )
+            body = (
+                f"INSERT INTO plans_dataversion (plan_id, version) SELECT DISTINCT u.pid, 1 "
+                f"FROM ({union}) u WHERE u.pid IS NOT NULL ON CONFLICT (plan_id) DO UPDATE "
+                "SET version = plans_dataversion.version + 1;"
+            )
+        trig = f"{spec.name}_{event.lower()}"
+        out.append(
+            f"CREATE OR REPLACE FUNCTION {trig}_fn() RETURNS trigger AS $$ "
+            f"BEGIN {body} RETURN NULL; END; $$ LANGUAGE plpgsql"
+        )
+        out.append(
+            f"CREATE TRIGGER {trig} AFTER {event} ON {spec.table} {referencing} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {trig}_fn()"
         )
+    return out
+
+
+def drop_sql(vendor: str, table: str, name: str) -> list[str]:
+    """Every trigger ``name`` may have had on ``table``, in any version."""
+    if vendor == "sqlite":
+        names = [name, f"{name}_ins", f"{name}_upd"]
+        names += [f"{name}_{e}" for e in ("insert", "update", "delete")]
+        names += [f"{name}_{e}_{r}" for e in ("insert", "update", "delete") for r in ("new", "old")]
+        return [f"DROP TRIGGER IF EXISTS {n}" for n in names]
+    out = [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}_fn()"]
+    for event in _TRANSITION:
+        trig = f"{name}_{event.lower()}"
+        out += [f"DROP TRIGGER IF EXISTS {trig} ON {table}", f"DROP FUNCTION IF EXISTS {trig}_fn()"]
+    return out
+
+
+def trigger_sql(vendor: str, install: Sequence, drop: Sequence = ()) -> list[str]:
+    """The statements that take the triggers of ``drop`` and ``install`` away and create
+    those of ``install``."""
+    if vendor not in ("sqlite", "postgresql"):
+        return []
+    seen: set[tuple[str, str]] = set()
+    out: list[str] = []
+    for spec in [*drop, *install]:
+        if (spec.table, spec.name) not in seen:
+            seen.add((spec.table, spec.name))
+            out += drop_sql(vendor, spec.table, spec.name)
+    make = _sqlite_sql if vendor == "sqlite" else _postgres_sql
+    for spec in install:
+        out += make(spec)
+    return out
+
+
+class InstallTriggers(Operation):
+    """Replace the triggers of ``before`` (the set the previous migration left) by those
+    of ``after``; backwards the other way round. Reversible, shown by ``sqlmigrate``."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, after: Sequence, before: Sequence = ()):
+        self.after, self.before = list(after), list(before)
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [self.after, self.before], {})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def _run(self, schema_editor, install, drop):
+        for sql in trigger_sql(schema_editor.connection.vendor, install, drop):
+            schema_editor.execute(sql, params=None)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        self._run(schema_editor, self.after, self.before)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        self._run(schema_editor, self.before, self.after)
+
+    def describe(self):
+        return f"Install {len(self.after)} database trigger sets"

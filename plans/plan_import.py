@@ -4,8 +4,8 @@ Recognises the columns by their header text wherever the header row is (and skip
 when it repeats), reads theme/goal/strategy rows between the activity rows, activities
 merged (or left blank) over their indicator rows, several indicators in one cell, target
 cells with groups, and grouping columns (Narlıdere's AMAÇ/HEDEF) merged down.
-Produces ``PlanRow``s for ``plans.services.build_plan``; the whole import is one
-transaction, and a dry run rolls it back.
+Produces ``PlanRow``s for ``plans.services.build_plan``; monitoring.plan_table stores
+them with their targets and realizations in one transaction.
 """
 
 from __future__ import annotations
@@ -13,13 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
-from django.db import transaction
-
-from .models import Plan
-from .services import BuildSummary, PlanRow, SourceRef, build_plan, get_or_create_municipality
-from .text import clean_text, parse_timing, split_code, tr_fold
+from .services import PlanRow, SourceRef
+from .text import clean_text, split_code, tr_fold
 from .workbook import (
     HeaderMap,
     WorkbookError,
@@ -577,93 +573,7 @@ def _raw(values, idx):
     return v if not isinstance(v, str) else v.strip()
 
 
-# ------------------------------------------------------------------ the service
-
-
-@dataclass
-class ImportResult:
-    plan: Plan | None
-    summary: BuildSummary
-    warnings: list[str]
-    dry_run: bool
-    report_year: int | None = None
-
-
-class DryRunRollback(Exception):
-    pass
-
-
-def import_plan(
-    *,
-    source,
-    municipality_name: str,
-    title: str | None = None,
-    year: int | None = None,
-    first_year: int | None = None,
-    last_year: int | None = None,
-    dry_run: bool = False,
-    file_name: str = "",
-    user=None,
-) -> ImportResult:
-    """Parse and store a plan workbook in one transaction (rolled back on a dry run)."""
-    parsed = parse_workbook(source, report_year=year)
-    years = set(parsed.target_years)
-    if parsed.report_year:
-        years.add(parsed.report_year)
-    for r in parsed.rows:
-        t = parse_timing(r.timing)
-        if t["start_year"]:
-            years.update({t["start_year"], t["end_year"]})
-    if first_year:
-        years.add(first_year)
-    if last_year:
-        years.add(last_year)
-    if not years:
-        raise WorkbookError(
-            "Planın yılları bulunamadı: tabloda yıl sütunu (ör. “2024”) ya da tarih aralığı "
-            "yok. Yılı --year ile verin."
-        )
-    has_realization = any(r.realizations for r in parsed.rows)
-    if has_realization and not parsed.report_year:
-        raise WorkbookError(
-            "“Gerçekleşme” sütununun hangi yıla ait olduğu bulunamadı: başlıkta “2024 YILI "
-            "GERÇEKLEŞME RAPORU” gibi bir satır yok. Yılı --year ile verin."
-        )
-    for r in parsed.rows:
-        if "__report__" in r.realizations:
-            r.realizations = {parsed.report_year: r.realizations.pop("__report__")}
-    plan_title = clean_text(title) or parsed.title or Path(file_name or "plan").stem
-    labels = _labels(parsed)
-    warnings = [str(w) for w in parsed.warnings]
-    try:
-        with transaction.atomic():
-            municipality = get_or_create_municipality(municipality_name)
-            plan, summary, row_indicators = build_plan(
-                municipality=municipality,
-                title=plan_title[:300],
-                first_year=min(years),
-                last_year=max(years),
-                rows=parsed.rows,
-                labels=labels,
-            )
-            from monitoring.services import store_plan_realizations
-
-            summary.realizations, more = store_plan_realizations(
-                rows=row_indicators,
-                first_year=plan.first_year,
-                last_year=plan.last_year,
-                user=user,
-            )
-            summary.warnings.extend(more)
-            warnings.extend(summary.warnings)
-            if dry_run:
-                raise DryRunRollback
-    except DryRunRollback:
-        return ImportResult(None, summary, warnings, True, parsed.report_year)
-    return ImportResult(plan, summary, warnings, False, parsed.report_year)
-
-
-def _labels(parsed: ParsedPlan) -> dict[str, str]:
+def plan_labels(parsed: ParsedPlan) -> dict[str, str]:
     if parsed.has_aim_and_objective:
         return {"goal_label": "Amaç", "strategy_label": "Hedef", "activity_label": "Eylem"}
     if parsed.goal_is_strategy:

@@ -25,7 +25,6 @@ from .models import (
     Municipality,
     Plan,
     Strategy,
-    Target,
     Theme,
     Unit,
     UnitAlias,
@@ -85,6 +84,22 @@ class PlanRow:
     columns: dict[str, str] = field(default_factory=dict)  # field -> column letter/header
 
 
+@dataclass(slots=True)
+class TargetCell:
+    """A target cell of a new plan, for the target writer (which stores it)."""
+
+    indicator: Indicator | None
+    activity: Activity | None
+    year: int
+    parsed: ParsedFigure
+
+    @property
+    def rows(self) -> int:
+        if self.parsed.state == FigureState.BLANK and not self.parsed.raw:
+            return 0
+        return len(self.parsed.groups) or 1
+
+
 @dataclass
 class BuildSummary:
     themes: int = 0
@@ -94,6 +109,7 @@ class BuildSummary:
     indicators: int = 0
     targets: int = 0
     activity_targets: int = 0
+    target_cells: list = field(default_factory=list, repr=False)
     realizations: int = 0
     new_units: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -424,7 +440,7 @@ def build_plan(
 
     indicators: list[Indicator] = []
     row_indicator: list[tuple[PlanRow, Indicator | None]] = []
-    targets: list[dict] = []
+    targets: list[TargetCell] = []
     activity_targets_done: set[int] = set()
     position_in_activity: dict[int, int] = {}
     years = range(first_year, last_year + 1)
@@ -440,9 +456,7 @@ def build_plan(
             activity_targets_done.add(id(activity))
             for year, raw in sorted(row.activity_targets.items()):
                 parsed = parse(raw)
-                targets.extend(
-                    figure_rows(parsed, groups, activity=activity, indicator=None, year=year)
-                )
+                targets.append(TargetCell(None, activity, year, parsed))
         name = clean_text(row.indicator)
         if not name:
             row_indicator.append((row, None))
@@ -480,17 +494,15 @@ def build_plan(
                     f"{row.source.cell()}: {year} yılı planın dönemi dışında; hedef alınmadı."
                 )
                 continue
-            targets.extend(
-                figure_rows(parsed, groups, indicator=indicator, activity=None, year=year)
-            )
+            targets.append(TargetCell(indicator, None, year, parsed))
     bulk_insert(indicators)
-    insert_rows(Target, targets)
+    summary.target_cells = targets  # stored by the caller, through the target writer
 
     summary.themes = len(themes)
     summary.goals = len(goals)
     summary.strategies = len(strategies)
     summary.activities = len(activities)
     summary.indicators = len(indicators)
-    summary.targets = sum(1 for t in targets if t["indicator"] is not None)
-    summary.activity_targets = len(targets) - summary.targets
+    summary.targets = sum(t.rows for t in targets if t.indicator is not None)
+    summary.activity_targets = sum(t.rows for t in targets if t.indicator is None)
     return plan, summary, row_indicator

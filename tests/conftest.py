@@ -23,6 +23,15 @@ def admin_client_tr(client, superuser):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test's rolled-back transaction takes its data versions with it; a cache kept
+    across tests would hand one test's snapshot to the next plan with the same id."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded and evidence files go to a temporary folder, never into the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -2,6 +2,7 @@
 ORM, and expect the database itself to refuse. Run on SQLite and on PostgreSQL."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -130,3 +131,50 @@ def test_a_closed_year_refuses_every_write_even_in_bulk():
     # other years of the plan, and other plans, stay open
     Realization.objects.filter(pk=later.pk).update(value=7)
     Realization.objects.create(indicator=other, year=2024, value=3)
+
+
+def test_migrations_go_to_zero_and_back(tmp_path):
+    """The whole schema, triggers included, comes and goes with the migrations: a fresh
+    database forwards, back to zero and forwards again (in a database of its own, on the
+    engine the suite runs on)."""
+    import os
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    root = Path(__file__).resolve().parent.parent
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        params = connection.get_connection_params()
+        name = "yeep_migration_roundtrip"
+        with psycopg.connect(**{**params, "dbname": "postgres"}, autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {name}")
+            c.execute(f"CREATE DATABASE {name}")
+        user = params.get("user") or "postgres"
+        url = (
+            f"postgres://{user}@{params.get('host', '127.0.0.1')}:{params.get('port', 5432)}/{name}"
+        )
+    else:
+        url = f"sqlite:///{tmp_path / 'roundtrip.sqlite3'}"
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1"}
+
+    def manage(*args):
+        subprocess.run(
+            [sys.executable, "manage.py", *args, "-v", "0"], cwd=root, env=env, check=True
+        )
+
+    manage("migrate")
+    manage("migrate", "monitoring", "zero")
+    manage("migrate", "plans", "zero")
+    manage("migrate")
+    out = subprocess.run(
+        [sys.executable, "manage.py", "sqlmigrate", "monitoring", "0005"],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "target_closed_year" in out and "plan_period_keeps_figures" in out

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from monitoring.models import Realization
+from monitoring.plan_table import import_plan
 from monitoring.realization_import import import_realizations
 from plans.models import Activity, Indicator, Plan, Strategy, Target
-from plans.plan_import import import_plan
 from plans.workbook import WorkbookError
 
 from . import workbooks as W

@@ -1,7 +1,7 @@
 from django.db import migrations
 
 from monitoring.roles import ROLE_PERMISSIONS
-from plans.dbtriggers import drop_statement_triggers
+from plans.dbtriggers import drop_sql
 
 CLOSED = (
     "EXISTS (SELECT 1 FROM monitoring_reportingyear ry "
@@ -45,18 +45,10 @@ def closed_year_trigger(apps, schema_editor):
 
 
 def drop_closed_year_trigger(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(
-            "DROP TRIGGER IF EXISTS realization_closed_year ON monitoring_realization;"
-        )
-        schema_editor.execute("DROP FUNCTION IF EXISTS realization_closed_year_fn();")
-        # the statement-level version that plans.dbtriggers installs after migrate
-        drop_statement_triggers(schema_editor, "monitoring_realization", "realization_closed_year")
-    elif vendor == "sqlite":
-        for event, row in (("insert", "new"), ("update", "new"), ("update", "old"),
-                           ("delete", "old")):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS realization_closed_year_{event}_{row};")
+    # every name the check has had, also those later trigger sets gave it
+    for sql in drop_sql(schema_editor.connection.vendor, "monitoring_realization",
+                         "realization_closed_year"):
+        schema_editor.execute(sql, params=None)
 
 
 def create_roles(apps, schema_editor):

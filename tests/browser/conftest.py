@@ -49,7 +49,9 @@ def page(browser):
 @pytest.fixture
 def demo_data(transactional_db):
     from monitoring.demo import load_demo
+    from monitoring.roles import ensure_reference_data
 
+    ensure_reference_data()  # a transactional test's flush emptied the reference tables
     load_demo()
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from plans.plan_import import import_plan
+from monitoring.plan_table import import_plan
 from plans.workbook import WorkbookError
 
 
