@@ -11,8 +11,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
+from .exports_safe import SafeImportExportMixin
 from .models import (
     Activity,
     Goal,
@@ -220,7 +220,7 @@ class UnitAliasInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class UnitAdmin(ScopedAdminMixin, SafeImportExportMixin, admin.ModelAdmin):
     resource_classes = [UnitResource]
 
     def get_import_resource_kwargs(self, request, **kwargs):
@@ -569,7 +569,9 @@ class IndicatorUnitFilter(ResponsibleUnitFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(AuditedFiguresMixin, ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(
+    AuditedFiguresMixin, ScopedAdminMixin, SafeImportExportMixin, admin.ModelAdmin
+):
     resource_classes = [IndicatorResource]
 
     def get_import_resource_kwargs(self, request, **kwargs):

@@ -226,3 +226,6 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Off on purpose: in django-import-export 4.4 it strips one leading "=" and nothing else,
+# and turns every value into a string. The admins export through plans.exports_safe.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
