@@ -420,7 +420,7 @@ class GoalInline(ScopedAdminMixin, admin.TabularInline):
 @admin.register(Theme)
 class ThemeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "plan", "position", "activity_count", "activities_link"]
-    list_filter = ["plan"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]  # the user's plans only
     search_fields = ["code", "title__tr_contains"]
     list_select_related = ["plan"]
     inlines = [GoalInline]
