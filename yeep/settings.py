@@ -155,6 +155,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
 
 LOGIN_URL = "admin:login"
+# After a login without a usable ?next= (none, or one pointing off the site): the admin's
+# start page. Only staff can sign in (the admin's login form), so it is everyone's.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Repeated failed logins: five tries per user name and address, then 15 minutes' wait.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
