@@ -7,6 +7,7 @@ ALLOWED_HOSTS have no default: start-up stops with a clear message when they are
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -205,9 +206,20 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yeep@localhost")
 
+# Behind a reverse proxy that terminates TLS: the request header (as Django spells it,
+# e.g. HTTP_X_FORWARDED_PROTO) that the proxy sets to "https". Trusted only when set, since
+# anyone can send that header to a server that is reached directly.
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip().upper()
+if _proxy_header:
+    if not re.fullmatch(r"HTTP_[A-Z0-9_]+", _proxy_header):
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={_proxy_header!r} is not a request header as Django "
+            "names it, e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO."
+        )
+    SECURE_PROXY_SSL_HEADER = (_proxy_header, "https")
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
