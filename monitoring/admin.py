@@ -11,7 +11,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
 from plans.admin import (
     ResponsibleUnitFilter,
@@ -20,6 +19,7 @@ from plans.admin import (
     value_column,
     year_column,
 )
+from plans.exports_safe import SafeImportExportMixin
 from plans.models import Plan, Unit
 from plans.scoping import directorate_unit, scope
 
@@ -66,7 +66,7 @@ class RealizationUnitFilter(ResponsibleUnitFilter):
 
 
 @admin.register(Realization)
-class RealizationAdmin(CellsAdminMixin, ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class RealizationAdmin(CellsAdminMixin, ScopedAdminMixin, SafeImportExportMixin, admin.ModelAdmin):
     resource_classes = [RealizationResource]
     ordering = [
         "-year",

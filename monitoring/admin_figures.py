@@ -15,9 +15,9 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
 from plans import admin as plan_admin
+from plans.exports_safe import SafeImportExportMixin
 from plans.models import Activity, Indicator, Plan, Target
 from plans.services import figure_objects, group_aliases
 from plans.text import parse_figure
@@ -306,7 +306,7 @@ admin.site.unregister(Plan)
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(CellsAdminMixin, ImportExportMixin, plan_admin.IndicatorAdmin):
+class IndicatorAdmin(CellsAdminMixin, SafeImportExportMixin, plan_admin.IndicatorAdmin):
     resource_classes = [IndicatorResource]
     inlines = [TargetCellInline, RealizationCellInline]
     readonly_fields = ["history"]

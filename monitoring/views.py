@@ -15,6 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from plans.exports_safe import csv_value, xlsx_cell, xlsx_value
+
 from . import dashboard
 from .dashboard import LoginRequired, get_plan_for
 from .report import report_response
@@ -157,8 +159,8 @@ def _download(table, kind: str) -> HttpResponse:
     if kind == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(["" if v is None else v for v in line] for line in lines)
+        writer.writerow([csv_value(h) for h in header])
+        writer.writerows([csv_value(v) for v in line] for line in lines)
         response = HttpResponse(
             "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
         )
@@ -172,9 +174,9 @@ def _download(table, kind: str) -> HttpResponse:
 
 
 def _workbook(table, header: list[str], lines: list[list]) -> bytes:
-    """The rows as a workbook (write-only: thousands of rows stay quick)."""
+    """The rows as a workbook (write-only: thousands of rows stay quick); a text that
+    looks like a formula is written as text (plans.exports_safe)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -189,16 +191,13 @@ def _workbook(table, header: list[str], lines: list[list]) -> bytes:
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
 
     def styled(value, **style):
-        cell = WriteOnlyCell(ws, value=value)
-        for name, v in style.items():
-            setattr(cell, name, v)
-        return cell
+        return xlsx_cell(ws, value, **style)
 
     ws.append([styled(h, font=bold, alignment=wrap) for h in header])
     rate_col = header.index(_("Gerçekleşme oranı (%)"))
     fills = {s: PatternFill("solid", fgColor=c) for s, c in STATUS_COLORS.items()}
     for tr, line in zip(table.rows, lines, strict=True):
-        cells = list(line)
+        cells = [xlsx_value(ws, v) for v in line]
         cells[rate_col] = styled(line[rate_col], number_format="0.0")
         fill = fills.get(tr.cells.progress.status)
         if fill:

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
+from .exports_safe import SafeImportExportMixin
 from .models import (
     Activity,
     Goal,
@@ -147,7 +147,7 @@ class UnitAliasInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class UnitAdmin(ScopedAdminMixin, SafeImportExportMixin, admin.ModelAdmin):
     resource_classes = [UnitResource]
 
     def get_import_resource_kwargs(self, request, **kwargs):
@@ -333,7 +333,7 @@ class GoalInline(ScopedAdminMixin, admin.TabularInline):
 @admin.register(Theme)
 class ThemeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "plan", "position", "activity_count", "activities_link"]
-    list_filter = ["plan"]
+    list_filter = [("plan", admin.RelatedOnlyFieldListFilter)]  # the user's plans only
     search_fields = ["code", "title__tr_contains"]
     list_select_related = ["plan"]
     inlines = [GoalInline]

@@ -1,13 +1,16 @@
 """Municipalities are separate: every query a user's request makes goes through
 ``scope(queryset, user)``. Platform administrators (superusers) see everything; a user
 of a municipality sees only its rows; anyone else sees nothing. Directorate staff see
-realizations only for activities their unit is responsible for."""
+realizations only for activities their unit is responsible for.
+
+A foreign object is answered as a missing one: the same 404, the same import message."""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
 PATHS = {
+    "auth.user": "profile__municipality",  # colleagues (a user profile's user field)
     "plans.municipality": "pk",
     "plans.unit": "municipality",
     "plans.unitalias": "municipality",
@@ -23,6 +26,7 @@ PATHS = {
     "monitoring.yearevent": "plan__municipality",
 }
 UNSCOPED = {"plans.group"}  # shared tables (groups of people)
+EITHER_OWNER = {"plans.target", "monitoring.figurechange"}  # an indicator's or an activity's
 
 
 def municipality_id(user) -> int | None:
@@ -33,7 +37,7 @@ def municipality_id(user) -> int | None:
 
 
 def _condition(label: str, mid: int) -> Q:
-    if label in ("plans.target", "monitoring.figurechange"):  # an indicator's or an activity's
+    if label in EITHER_OWNER:
         return Q(indicator__activity__theme__plan__municipality=mid) | Q(
             activity__theme__plan__municipality=mid
         )
@@ -52,6 +56,31 @@ def scope(qs: QuerySet, user) -> QuerySet:
     if unit is not None and label == "monitoring.realization":
         qs = qs.filter(indicator__activity__responsible_units=unit).distinct()
     return qs
+
+
+def knows(model) -> bool:
+    """Whether ``scope`` can limit this model to a municipality."""
+    label = model._meta.label_lower
+    return label in PATHS or label in UNSCOPED or label in EITHER_OWNER
+
+
+def scope_import(qs: QuerySet, user) -> QuerySet:
+    """``scope`` for an import: a command-line import (no user) is not limited."""
+    return qs if user is None else scope(qs, user)
+
+
+def visible_id(model, value, user) -> int | None:
+    """The id typed in an import row ("12", 12, 12.0 from a spreadsheet) when that object
+    exists and the importing user may see it; None otherwise, so that a foreign object and
+    a missing one read the same."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    if not number.is_integer() or number < 1:
+        return None
+    pk = int(number)
+    return pk if scope_import(model._default_manager.filter(pk=pk), user).exists() else None
 
 
 def directorate_unit(user) -> int | None:

@@ -7,6 +7,7 @@ ALLOWED_HOSTS have no default: start-up stops with a clear message when they are
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -155,6 +156,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media-not-served/"
 
 LOGIN_URL = "admin:login"
+# After a login without a usable ?next= (none, or one pointing off the site): the admin's
+# start page. Only staff can sign in (the admin's login form), so it is everyone's.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Repeated failed logins: five tries per user name and address, then 15 minutes' wait.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -202,9 +206,20 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yeep@localhost")
 
+# Behind a reverse proxy that terminates TLS: the request header (as Django spells it,
+# e.g. HTTP_X_FORWARDED_PROTO) that the proxy sets to "https". Trusted only when set, since
+# anyone can send that header to a server that is reached directly.
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip().upper()
+if _proxy_header:
+    if not re.fullmatch(r"HTTP_[A-Z0-9_]+", _proxy_header):
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER={_proxy_header!r} is not a request header as Django "
+            "names it, e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO."
+        )
+    SECURE_PROXY_SSL_HEADER = (_proxy_header, "https")
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
@@ -226,3 +241,6 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Off on purpose: in django-import-export 4.4 it strips one leading "=" and nothing else,
+# and turns every value into a string. The admins export through plans.exports_safe.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False

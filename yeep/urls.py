@@ -3,12 +3,19 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from .views import view_on_site
+
 admin.site.site_header = "YEEP İzleme"
 admin.site.site_title = "YEEP İzleme"
 admin.site.index_title = "Yerel Eşitlik Eylem Planı yönetimi"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # before admin.site.urls: answers admin:view_on_site's URL, scoped to the municipality
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("plan/", include("monitoring.urls")),
     path("", RedirectView.as_view(pattern_name="monitoring:plan_list", permanent=False)),
