@@ -12,7 +12,7 @@ import re
 from import_export import fields, resources, widgets
 
 from plans.models import Activity, Group, Indicator, ValueType
-from plans.scoping import scope
+from plans.scoping import scope, scope_import, visible_id
 from plans.services import figure_objects, group_aliases
 from plans.text import clean_text, parse_figure, tr_fold
 
@@ -25,9 +25,11 @@ SOURCE = "düz tablo"
 DELETE_WORDS = {"1", "evet", "sil", "x", "true"}
 
 
-def _plan_activities(plan_id) -> dict[str, list[int]]:
+def _plan_activities(plan_id, user) -> dict[str, list[int]]:
+    """A plan's activities by code; none when the importing user may not see the plan."""
     by_code: dict[str, list[int]] = {}
-    for pk, code in Activity.objects.filter(theme__plan_id=plan_id).values_list("pk", "code"):
+    activities = scope_import(Activity.objects.filter(theme__plan_id=plan_id), user)
+    for pk, code in activities.values_list("pk", "code"):
         by_code.setdefault(code, []).append(pk)
     return by_code
 
@@ -96,15 +98,21 @@ class IndicatorResource(resources.ModelResource):
             dataset.append_col([""] * len(dataset), header="faaliyet no")
 
     def before_import_row(self, row, **kwargs):
-        """Find the activity by plan and code (cached per plan)."""
-        if row.get("faaliyet no"):
+        """Find the activity by plan and code (cached per plan); another municipality's
+        plan or activity reads as a missing one."""
+        given = row.get("faaliyet no")
+        if given not in (None, ""):
+            pk = visible_id(Activity, given, self.user)
+            if pk is None:
+                raise ValueError(f"{given} numaralı faaliyet yok.")
+            row["faaliyet no"] = pk
             return
         plan = str(row.get("plan") or "").strip()
         code = clean_text(row.get("faaliyet kodu")).rstrip(".")
         if not plan.isdigit():
             raise ValueError("“plan” sütununa planın numarasını yazın.")
         if plan not in self._activities:
-            self._activities[plan] = _plan_activities(int(plan))
+            self._activities[plan] = _plan_activities(int(plan), self.user)
         matches = self._activities[plan].get(code, [])
         if len(matches) != 1:
             raise ValueError(
@@ -217,7 +225,13 @@ class RealizationResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         plan = str(row.get("plan") or "").strip()
-        if not row.get("gösterge no"):
+        given = row.get("gösterge no")
+        if given not in (None, ""):
+            pk = visible_id(Indicator, given, self.user)
+            if pk is None:  # another municipality's reads as a missing one
+                raise ValueError(f"{given} numaralı gösterge yok.")
+            row["gösterge no"] = pk
+        else:
             if not plan.isdigit():
                 raise ValueError("“plan” sütununa planın numarasını yazın.")
             key = (

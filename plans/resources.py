@@ -7,7 +7,8 @@ from __future__ import annotations
 from import_export import fields, resources, widgets
 
 from .models import Municipality, Unit, UnitAlias
-from .scoping import municipality_id
+from .scoping import municipality_id, scope
+from .text import clean_text
 
 
 class UnitResource(resources.ModelResource):
@@ -34,6 +35,15 @@ class UnitResource(resources.ModelResource):
 
     def dehydrate_aliases(self, unit):
         return "; ".join(a.alias for a in unit.aliases.all())
+
+    def before_import_row(self, row, **kwargs):
+        """Another municipality's name reads as a missing one."""
+        name = clean_text(row.get("belediye"))
+        if (
+            self.user is not None
+            and not scope(Municipality.objects.filter(name=name), self.user).exists()
+        ):
+            raise ValueError("Yalnızca kendi belediyenizin birimlerini yazabilirsiniz.")
 
     def before_save_instance(self, instance, row, **kwargs):
         if (

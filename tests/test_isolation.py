@@ -162,16 +162,6 @@ def test_view_on_site_of_models_without_a_municipality_is_not_found(roles, as_us
 
 # ---------------------------------------------------- flat imports: foreign = missing
 #
-# plans/resources.py and monitoring/resources.py still look a plan's activities and
-# indicators up across municipalities, so a foreign plan reads "not yours" where a missing
-# one reads "not in the plan". These turn into failures (strict) once that is fixed: then
-# drop the markers.
-
-PENDING = pytest.mark.xfail(
-    strict=True, reason="before_import_row must scope its lookups (see the safe-exports notes)"
-)
-
-
 def import_messages(resource, rows, headers) -> list[str]:
     data = tablib.Dataset(headers=headers)
     for row in rows:
@@ -207,7 +197,6 @@ def test_realization_import_reads_the_same_for_a_foreign_and_a_missing_plan(role
     assert same_text(foreign, missing, mersin_plan().pk), (foreign, missing)
 
 
-@PENDING
 def test_realization_import_by_id_reads_the_same_for_a_foreign_and_a_missing_indicator(roles):
     headers = ["gösterge no", "yıl", "grup", "gerçekleşme"]
     user = roles["other_equality"]
@@ -217,7 +206,6 @@ def test_realization_import_by_id_reads_the_same_for_a_foreign_and_a_missing_ind
     assert same_text(foreign, missing, ind.pk), (foreign, missing)
 
 
-@PENDING
 def test_indicator_import_reads_the_same_for_a_foreign_and_a_missing_plan(roles):
     headers = ["plan", "faaliyet kodu", "gösterge", "hedefler"]
     user = roles["other_equality"]
@@ -231,7 +219,6 @@ def test_indicator_import_reads_the_same_for_a_foreign_and_a_missing_plan(roles)
     assert same_text(foreign, missing, plan.pk), (foreign, missing)
 
 
-@PENDING
 def test_unit_import_reads_the_same_for_a_foreign_and_a_missing_municipality(roles):
     headers = ["belediye", "birim", "tür", "e-postalar", "başka yazılışlar"]
     user = roles["other_equality"]
