@@ -88,9 +88,9 @@ BOLD_STYLES = {name for name, props in STYLES.items() if props.get("bold")}
 # add up to one A4 landscape page inside the margins (about 798 points) in LibreOffice
 # too, so the page prints at 100 % and the 9-point body stays 9 points on paper; a
 # five-year plan prints at about 94 %.
-WIDTHS_BEFORE_YEARS = [22, 11.5, 11.5, 18, 6]
+WIDTHS_BEFORE_YEARS = [21, 11.5, 11.5, 18, 6]
 YEAR_WIDTH = 6
-WIDTHS_AFTER_YEARS = [10.5, 10.5, 9.5, 9.5, 7]
+WIDTHS_AFTER_YEARS = [10.5, 10.5, 9.5, 9.5, 8]
 KEY_WIDTH = 8
 
 # A cell of the report: (value, style name), or None for an empty unstyled cell.
@@ -573,17 +573,28 @@ def report_bytes(plan: Plan, year: int, **kwargs) -> bytes:
     return buffer.getvalue()
 
 
-def report_filename(plan: Plan, year: int, unit: Unit | None = None, empty: bool = False) -> str:
-    kind = "gerceklesme formu" if empty else "gerceklesme raporu"
-    base = slugify(f"{plan.municipality.name} {year} {kind}".replace("ı", "i"))
+def report_filename(
+    plan: Plan, year: int, unit: Unit | None = None, empty: bool = False, *, kind: str = "xlsx"
+) -> str:
+    kind_name = "gerceklesme formu" if empty else "gerceklesme raporu"
+    base = slugify(f"{plan.municipality.name} {year} {kind_name}".replace("ı", "i"))
     if unit is not None:
         base += "-" + slugify(unit.name.replace("ı", "i"))[:40]
-    return f"{base}.xlsx"
+    return f"{base}.{kind}"
 
 
-def report_response(plan: Plan, params, *, approved_only: bool = False) -> HttpResponse:
-    """An HTTP download of the report: ?year= (default: the latest year with figures,
-    else the first), ?unit= for one responsible unit, ?empty=1 for the blank form."""
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def report_response(
+    plan: Plan, params, *, approved_only: bool = False, kind: str = "xlsx"
+) -> HttpResponse:
+    """An HTTP download of the report, as a workbook or (``kind="pdf"``) a PDF: ?year=
+    (default: the latest year with figures, else the first), ?unit= for one responsible
+    unit, ?empty=1 for the blank form."""
     year_raw = str(params.get("year", ""))
     year = int(year_raw) if year_raw.isdigit() else None
     if year not in plan.years:
@@ -593,14 +604,16 @@ def report_response(plan: Plan, params, *, approved_only: bool = False) -> HttpR
     if unit_raw.isdigit():
         unit = get_object_or_404(Unit, pk=int(unit_raw), municipality=plan.municipality)
     empty = params.get("empty") in ("1", "true", "evet")
-    data = report_bytes(
-        plan, year, unit=unit, with_realizations=not empty, approved_only=approved_only
-    )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    options = {"unit": unit, "with_realizations": not empty, "approved_only": approved_only}
+    if kind == "pdf":
+        from .report_pdf import report_pdf_bytes
+
+        data = report_pdf_bytes(plan, year, **options)
+    else:
+        data = report_bytes(plan, year, **options)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = (
-        f'attachment; filename="{report_filename(plan, year, unit, empty=empty)}"'
+        f'attachment; filename="{report_filename(plan, year, unit, empty=empty, kind=kind)}"'
     )
     return response
 
