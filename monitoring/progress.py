@@ -268,3 +268,17 @@ def level_step(
     else:
         word = _("planlanan değişim yok")
     return f"{_signed(done)} / {_signed(planned)} {word}"
+
+
+def level_step_of(
+    *, baseline: Decimal | None, target: Fig, realization: Fig, accumulation: str
+) -> str | None:
+    """``level_step`` for a target and a realization cell: only numbers have a step."""
+    if target.state != VALUE or realization.state != VALUE:
+        return None
+    return level_step(
+        baseline=baseline,
+        target=target.value,
+        realization=realization.value,
+        accumulation=accumulation,
+    )

@@ -25,7 +25,7 @@ from plans.models import Plan, Unit, ValueType
 from plans.text import numeric_text, tr_upper
 
 from .figures import IndicatorRow, plan_order, plan_table
-from .progress import LEVEL_HELP, STATUS_COLORS, STATUS_LABELS, level_step
+from .progress import LEVEL_HELP, STATUS_COLORS, STATUS_LABELS, level_step_of
 from .report_layout import (
     BODY_SIZE,
     CELL_PADDING,
@@ -545,17 +545,13 @@ def _indicator_cells(r: IndicatorRow, years, year, with_realizations, *, first: 
 
 def row_level_step(r: IndicatorRow, year: int) -> str | None:
     """ "+5 / +10 planlanan artış" for a running level with its figures, else None."""
-    ind = r.indicator
-    if ind is None:
+    if r.indicator is None:
         return None
-    target, real = r.target_fig(year), r.realization_fig(year)
-    if target.state != "value" or real.state != "value":
-        return None
-    return level_step(
-        baseline=ind.baseline_value,
-        target=target.value,
-        realization=real.value,
-        accumulation=ind.accumulation,
+    return level_step_of(
+        baseline=r.indicator.baseline_value,
+        target=r.target_fig(year),
+        realization=r.realization_fig(year),
+        accumulation=r.indicator.accumulation,
     )
 
 

@@ -95,9 +95,7 @@ def test_report_prints_on_a4_landscape_with_repeated_header():
     # Faaliyet is the widest column, and the visible ones fit one landscape page at
     # 100 % (0.3" margins): the body prints at 9 pt
     # (a width as stored counts the padding: 7 pixels to the unit)
-    width_of = {
-        c: d.width for d in ws.column_dimensions.values() for c in range(d.min, d.max + 1)
-    }
+    width_of = {c: d.width for d in ws.column_dimensions.values() for c in range(d.min, d.max + 1)}
     widths = [width_of[c] for c in range(1, 14)]
     assert max(widths) == widths[0]
     assert sum(widths) * 7 * 0.75 <= (11.69 - 0.6) * 72
