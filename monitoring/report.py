@@ -5,8 +5,10 @@ Faaliyet | Sorumlu birim | Destekçi Kurum/Kuruluş | Gösterge | Mevcut | each 
 Gerçekleşme | Gerçekleşme oranı | Durum | Sapma nedeni, and hidden key columns so the
 same file can come back in (``import_realizations``; ``import_plan`` for a whole plan).
 
-Written with XlsxWriter: formats, merges and print settings in one pass, about three
-times faster than openpyxl's write-only mode with styled cells (benchmarks/excel.py).
+``report_content`` says what the report holds; ``write_workbook`` writes it with
+XlsxWriter (formats, merges and print settings in one pass, about three times faster
+than openpyxl's write-only mode: benchmarks/excel.py), sized for print by report_layout;
+report_pdf writes the same content as a PDF.
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ from .report_layout import (
     CELL_PADDING,
     FONT_NAME,
     LINE_FACTOR,
+    MARGINS,
     cell_height,
     column_points,
+    page_breaks,
     spread,
     text_room,
 )
@@ -86,8 +90,7 @@ BOLD_STYLES = {name for name, props in STYLES.items() if props.get("bold")}
 # Column widths in characters of the default font's digit (Arial 10: 7 pixels in Excel,
 # 7.4 in LibreOffice, which does not round it). The visible columns of a three-year plan
 # add up to one A4 landscape page inside the margins (about 798 points) in LibreOffice
-# too, so the page prints at 100 % and the 9-point body stays 9 points on paper; a
-# five-year plan prints at about 94 %.
+# too, so the page prints at 100 % and the 9-point body stays 9 points on paper.
 WIDTHS_BEFORE_YEARS = [21, 11.5, 11.5, 18, 6]
 YEAR_WIDTH = 6
 WIDTHS_AFTER_YEARS = [10.5, 10.5, 9.5, 9.5, 8]
@@ -125,16 +128,14 @@ class ReportContent:
 
     @property
     def widths(self) -> list[float]:
-        return (
-            WIDTHS_BEFORE_YEARS
-            + [YEAR_WIDTH] * len(self.years)
-            + WIDTHS_AFTER_YEARS
-            + [KEY_WIDTH] * len(KEY_HEADERS)
-        )
-
-    @property
-    def rate_column(self) -> int:
-        return self.headers.index("Gerçekleşme oranı")
+        """Column widths; a plan of more than three years takes the room of its extra
+        year columns from Faaliyet, Gösterge and Sapma nedeni (down to 60 %), so that it
+        still prints at 100 %."""
+        extra = YEAR_WIDTH * max(0, len(self.years) - 3)
+        before, after = list(WIDTHS_BEFORE_YEARS), list(WIDTHS_AFTER_YEARS)
+        k = max(0.6, 1 - extra / (before[0] + before[3] + after[3]))
+        before[0], before[3], after[3] = (round(w * k, 1) for w in (before[0], before[3], after[3]))
+        return before + [YEAR_WIDTH] * len(self.years) + after + [KEY_WIDTH] * len(KEY_HEADERS)
 
 
 def _cell(value, style: str) -> Cell:
@@ -312,17 +313,14 @@ class _Writer:
         self.ws.merge_range(first_row, first_col, last_row, last_col, value, self.formats[style])
 
 
-def _size_of(style: str) -> float:
-    return STYLES[style].get("font_size", BODY_SIZE)
-
-
 def _needed(cell: Cell, room: float) -> float:
     """Points the cell's wrapped text needs in a column ``room`` points wide."""
     if cell is None or type(cell) is not tuple or cell[0] is None:
         return 0.0
     value, style = cell
     text = value if type(value) is str else "0000000"  # a number: one line
-    return cell_height(text, room, _size_of(style), bold=style in BOLD_STYLES)
+    size = STYLES[style].get("font_size", BODY_SIZE)
+    return cell_height(text, room, size, bold=style in BOLD_STYLES)
 
 
 def build_report(plan: Plan, year: int, output, **kwargs) -> None:
@@ -388,7 +386,9 @@ def write_workbook(content: ReportContent, output, *, year: int) -> None:
         max(_needed(c, rooms[i]) for i, c in enumerate(header_cells[: last_visible + 1]))
     )
     if content.has_level_steps:
-        ws.write_comment(r, content.rate_column, str(LEVEL_HELP), {"x_scale": 2})
+        ws.write_comment(
+            r, content.headers.index("Gerçekleşme oranı"), str(LEVEL_HELP), {"x_scale": 2}
+        )
 
     heading = False  # the previous line was a theme or goal row: keep it with this one
     for line in content.lines:
@@ -419,36 +419,8 @@ def write_workbook(content: ReportContent, output, *, year: int) -> None:
     heights = [round(max(h, one_line), 2) for h in heights]
     for row, h in enumerate(heights):
         ws.set_row(row, h)
-    ws.set_h_pagebreaks(_page_breaks(heights, blocks, table_width))
+    ws.set_h_pagebreaks(page_breaks(heights, blocks, table_width, header_row=2))
     wb.close()
-
-
-MARGINS = (0.3, 0.3, 0.6, 0.55)  # left, right, top, bottom, in inches
-A4_LANDSCAPE = (841.89, 595.28)  # points
-HEADER_ROW = 2  # 0-based: the row printed at the top of every page
-
-
-def _page_breaks(heights: list[float], blocks: list[int], table_width: float) -> list[int]:
-    """Rows to start a new page at so that no block (an activity's rows, a theme or goal
-    row with what follows it) is cut, as long as it fits on a page at all. The page
-    holds what fits at the scale that fits the table to the width; the scale is taken
-    from Excel's narrower columns, so LibreOffice's pages (wider columns, smaller
-    scale) have room to spare and make no breaks of their own."""
-    scale = min(1.0, (A4_LANDSCAPE[0] - 72 * (MARGINS[0] + MARGINS[1])) / table_width)
-    room = (A4_LANDSCAPE[1] - 72 * (MARGINS[2] + MARGINS[3])) / scale - 6.0
-    room -= heights[HEADER_ROW]
-    breaks: list[int] = []
-    used = sum(heights[: HEADER_ROW + 1]) - heights[HEADER_ROW]  # title rows, page one
-    ends = blocks[1:] + [len(heights)]
-    for start, end in zip(blocks, ends, strict=True):
-        size = sum(heights[start:end])
-        if used and used + size > room:
-            breaks.append(start)
-            used = 0.0
-        used += size
-        while used > room:  # a block taller than a page: cut it where the page ends
-            used -= room
-    return breaks[:1023]  # Excel's limit
 
 
 def _header_text(text: str) -> str:

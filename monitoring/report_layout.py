@@ -108,3 +108,33 @@ def column_points(width_chars: float) -> float:
 def text_room(width_chars: float) -> float:
     """Points of a column left for text once the cell's own margins are taken off."""
     return column_points(width_chars) - 3.5
+
+
+MARGINS = (0.3, 0.3, 0.6, 0.55)  # left, right, top, bottom, in inches
+A4_LANDSCAPE = (841.89, 595.28)  # points
+
+
+def page_breaks(
+    heights: list[float], blocks: list[int], table_width: float, *, header_row: int
+) -> list[int]:
+    """Rows (0-based) to start a new page at, from every row's height, the first row of
+    each block and the table's width in points, so that no block (an activity's rows, a
+    theme or goal row with what follows it) is cut, as long as it fits on a page. A page
+    holds what fits at the scale that fits the table to the width; the scale is taken
+    from Excel's narrower columns, so LibreOffice's pages (wider columns, smaller scale)
+    have room to spare and make no breaks of their own."""
+    scale = min(1.0, (A4_LANDSCAPE[0] - 72 * (MARGINS[0] + MARGINS[1])) / table_width)
+    room = (A4_LANDSCAPE[1] - 72 * (MARGINS[2] + MARGINS[3])) / scale - 6.0
+    room -= heights[header_row]
+    breaks: list[int] = []
+    used = sum(heights[:header_row])  # the title rows, on page one only
+    ends = blocks[1:] + [len(heights)]
+    for start, end in zip(blocks, ends, strict=True):
+        size = sum(heights[start:end])
+        if used and used + size > room:
+            breaks.append(start)
+            used = 0.0
+        used += size
+        while used > room:  # a block taller than a page: cut it where the page ends
+            used -= room
+    return breaks[:1023]  # Excel's limit

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -19,6 +20,7 @@ from .excel_helpers import read
 from .factories import make_plan
 
 pytestmark = pytest.mark.django_db
+OUTPUT = Path(__file__).parent / "output"
 
 
 def pdf_text(data: bytes) -> tuple[int, list[str]]:
@@ -43,6 +45,8 @@ def test_the_pdf_downloads_beside_the_workbook_and_reads_like_it(client):
     assert response["Content-Disposition"] == (
         'attachment; filename="mersin-buyuksehir-belediyesi-2024-gerceklesme-raporu.pdf"'
     )
+    OUTPUT.mkdir(exist_ok=True)  # to look at: tests/output/ is not committed
+    (OUTPUT / "rapor-mersin-2024-weasyprint.pdf").write_bytes(response.content)
     pages, texts = pdf_text(response.content)
     assert pages >= 6  # A4 landscape at 9 pt: 146 indicators take pages
     for no, text in enumerate(texts, start=1):

@@ -164,8 +164,11 @@ def test_the_mersin_report_prints_readably_on_a4_landscape(tmp_path):
 
 def test_long_merged_activity_text_does_not_run_into_the_next_activity(tmp_path):
     """One activity with a long title and three short indicators: the merged cell's
-    wrapped text needs more height than its three rows have of their own."""
+    wrapped text needs more height than its three rows have of their own. Five plan
+    years: the table is wider than the page and prints smaller, still at 8 pt or more."""
     plan = make_plan(6, 3)
+    plan.last_year = 2028
+    plan.save()
     long_title = " ".join(["Kadın kooperatiflerinin ürünlerini kent pazarlarında"] * 6)
     first = Indicator.objects.filter(activity__theme__plan=plan).first().activity
     first.title = long_title
@@ -173,4 +176,6 @@ def test_long_merged_activity_text_does_not_run_into_the_next_activity(tmp_path)
     first.save()
     printed = print_report(report_bytes(plan, 2024), "rapor-uzun-faaliyet", tmp_path)
     assert not overlaps(printed.body), overlaps(printed.body)[:3]
+    assert min((t.y1 - t.y0) / BOX_PER_POINT for t in printed.body) >= 8
+    assert "2028" in {t.text for t in printed.body}
     assert printed.text.count("kent pazarlarında") == 6  # all of it printed, none cut off
