@@ -366,7 +366,7 @@ def write_workbook(content: ReportContent, output, *, year: int) -> None:
     header = '&C&"Arial,Bold"&9' + _header_text(f"{content.title} · {content.subtitle}")
     footer = "&C&P / &N"
     if content.has_level_steps:
-        footer = f"&L&7{_header_text(str(LEVEL_HELP))}{footer}"
+        footer = f"&L&8{_header_text(str(LEVEL_HELP))}{footer}"
     ws.set_header(header, {"margin": 0.25})
     ws.set_footer(footer, {"margin": 0.25})
 
