@@ -46,6 +46,7 @@ from .models import Realization
 from .progress import (
     ACHIEVED,
     BEHIND,
+    LEVEL_HELP,
     MILESTONE_DONE,
     MILESTONE_NOT_DONE,
     STATUS_COLORS,
@@ -54,6 +55,7 @@ from .progress import (
     Progress,
     Rollup,
     Thresholds,
+    level_step_of,
 )
 
 # ---------------------------------------------------------------------------- access
@@ -664,6 +666,11 @@ class YearCells:
     targets: list
     activity_targets: list
     realizations: list
+    step: str | None = None  # a running level: "+5 / +10 planlanan artış"
+
+    @property
+    def step_help(self) -> str:
+        return str(LEVEL_HELP) if self.step else ""
 
     @property
     def realization(self) -> Realization | None:
@@ -681,6 +688,14 @@ def year_cells(row: IndicatorRow, year: int, th: Thresholds | None = None) -> Ye
         targets=row.targets.get(year, []),
         activity_targets=row.activity_targets.get(year, []),
         realizations=row.realizations.get(year, []),
+        step=level_step_of(
+            baseline=row.indicator.baseline_value,
+            target=row.target_fig(year),
+            realization=row.realization_fig(year),
+            accumulation=row.indicator.accumulation,
+        )
+        if row.indicator is not None
+        else None,
     )
 
 

@@ -226,3 +226,59 @@ class Rollup:
             for s in STATUS_ORDER
             if self.counts[s]
         ]
+
+
+# ---------------------------------------------------------------- running levels, in words
+
+LEVEL_HELP = _("Süregelen düzey: oran = (gerçekleşme − mevcut) / (hedef − mevcut)")
+MINUS = "\u2212"  # "−", not the hyphen
+
+
+def _signed(value: Decimal) -> str:
+    """+5, −3, 0, +2,5 (the active language's decimal mark)."""
+    from django.utils import formats
+
+    number = value.normalize() if value != value.to_integral_value() else value.quantize(Decimal(1))
+    text = formats.number_format(abs(number), use_l10n=True, force_grouping=True)
+    if number > 0:
+        return f"+{text}"
+    if number < 0:
+        return f"{MINUS}{text}"
+    return text
+
+
+def level_step(
+    *,
+    baseline: Decimal | None,
+    target: Decimal | None,
+    realization: Decimal | None,
+    accumulation: str = "per_year",
+) -> str | None:
+    """How far a running level moved beside how far it was planned to move, the two
+    terms of ``achievement_rate``'s level formula: 432 against 437 from 427 is
+    "+5 / +10 planlanan artış"; 424 against 421 from 427 is "−3 / −6 planlanan azalış".
+    None for a figure counted per year or when a number is missing."""
+    if accumulation != "level" or None in (baseline, target, realization):
+        return None
+    done, planned = realization - baseline, target - baseline
+    if planned > 0:
+        word = _("planlanan artış")
+    elif planned < 0:
+        word = _("planlanan azalış")
+    else:
+        word = _("planlanan değişim yok")
+    return f"{_signed(done)} / {_signed(planned)} {word}"
+
+
+def level_step_of(
+    *, baseline: Decimal | None, target: Fig, realization: Fig, accumulation: str
+) -> str | None:
+    """``level_step`` for a target and a realization cell: only numbers have a step."""
+    if target.state != VALUE or realization.state != VALUE:
+        return None
+    return level_step(
+        baseline=baseline,
+        target=target.value,
+        realization=realization.value,
+        accumulation=accumulation,
+    )

@@ -5,18 +5,22 @@ Faaliyet | Sorumlu birim | Destekçi Kurum/Kuruluş | Gösterge | Mevcut | each 
 Gerçekleşme | Gerçekleşme oranı | Durum | Sapma nedeni, and hidden key columns so the
 same file can come back in (``import_realizations``; ``import_plan`` for a whole plan).
 
-Written with XlsxWriter: formats, merges and print settings in one pass, about three
-times faster than openpyxl's write-only mode with styled cells (benchmarks/excel.py).
+``report_content`` says what the report holds; ``write_workbook`` writes it with
+XlsxWriter (formats, merges and print settings in one pass, about three times faster
+than openpyxl's write-only mode: benchmarks/excel.py), sized for print by report_layout;
+report_pdf writes the same content as a PDF.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import xlsxwriter
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.text import slugify
 
 from plans.models import Plan, Unit, ValueType
@@ -24,28 +28,49 @@ from plans.text import numeric_text, tr_upper
 
 from .audit import cell_text
 from .figures import IndicatorRow, plan_order, plan_table
-from .progress import STATUS_COLORS, STATUS_LABELS
+from .progress import LEVEL_HELP, STATUS_COLORS, STATUS_LABELS, level_step_of
+from .report_layout import (
+    BODY_SIZE,
+    CELL_PADDING,
+    FONT_NAME,
+    LINE_FACTOR,
+    MARGINS,
+    cell_height,
+    column_points,
+    page_breaks,
+    spread,
+    text_room,
+)
 
 KEY_HEADERS = ["yeep:gösterge", "yeep:faaliyet", "yeep:hedef-düzeyi"]
 # Where an indicator's targets are set. Not the bare words "faaliyet"/"gösterge": a
 # column of those on every row would look like a header cell to the importer.
 ACTIVITY_LEVEL, INDICATOR_LEVEL = "faaliyet düzeyi", "gösterge düzeyi"
+# Every percentage of the report, rates and percent figures alike: "%8,2", "%261,8" in
+# a Turkish Excel (the "%" written first, as Turkish writes it).
+# "[$-41F]" is Turkish (LCID 041F): "1.234,5" and "%8,2" in any Excel or LibreOffice.
+PERCENT_FORMAT = "[$-41F]%0.0"
+TITLE_SIZE, LEVEL_SIZE, STEP_SIZE = 11, 9.5, 8.5
 BORDER = {"border": 1, "border_color": "#9E9E9E"}
+FONT = {"font_name": FONT_NAME, "font_size": BODY_SIZE}
 WRAP_TOP = {"text_wrap": True, "valign": "top"}
 STYLES: dict[str, dict] = {
     "yeep_header": {
         "bold": True,
+        "font_size": 8.5,
         "font_color": "#FFFFFF",
         "bg_color": "#4A235A",
         "text_wrap": True,
         "valign": "vcenter",
         "align": "center",
     },
-    "yeep_theme": {"bold": True, "font_size": 12, "bg_color": "#D7BDE2", **WRAP_TOP},
+    "yeep_title": {"bold": True, "font_size": TITLE_SIZE, "bg_color": "#D7BDE2", **WRAP_TOP},
+    "yeep_theme": {"bold": True, "font_size": LEVEL_SIZE, "bg_color": "#D7BDE2", **WRAP_TOP},
     "yeep_goal": {"bold": True, "italic": True, "bg_color": "#F4ECF7", **WRAP_TOP},
     "yeep_text": WRAP_TOP,
-    "yeep_num": {"valign": "top", "align": "right", "num_format": "#,##0.##"},
-    "yeep_pct": {"valign": "top", "align": "right", "num_format": "0.0#%"},
+    "yeep_int": {"valign": "top", "align": "right", "num_format": "[$-41F]#,##0"},
+    "yeep_num": {"valign": "top", "align": "right", "num_format": "[$-41F]#,##0.0#"},
+    "yeep_pct": {"valign": "top", "align": "right", "num_format": PERCENT_FORMAT},
     **{
         f"yeep_status_{status}": {
             "bg_color": "#" + color,
@@ -60,9 +85,57 @@ STYLES: dict[str, dict] = {
         for status, color in STATUS_COLORS.items()
     },
 }
+BOLD_STYLES = {name for name, props in STYLES.items() if props.get("bold")}
+
+# Column widths in characters of the default font's digit (Arial 10: 7 pixels in Excel,
+# 7.4 in LibreOffice, which does not round it). The visible columns of a three-year plan
+# add up to one A4 landscape page inside the margins (about 798 points) in LibreOffice
+# too, so the page prints at 100 % and the 9-point body stays 9 points on paper.
+WIDTHS_BEFORE_YEARS = [21, 11.5, 11.5, 18, 6]
+YEAR_WIDTH = 6
+WIDTHS_AFTER_YEARS = [10.5, 10.5, 9.5, 9.5, 8]
+KEY_WIDTH = 8
 
 # A cell of the report: (value, style name), or None for an empty unstyled cell.
 Cell = tuple[object, str] | None
+
+
+@dataclass
+class Line:
+    """One printed stretch of the report: a title, theme or goal row (``text``) spread
+    over the visible columns, or an activity's rows (``rows``, one per indicator) whose
+    first three cells are merged over them."""
+
+    style: str
+    text: str = ""
+    rows: list[list[Cell]] = field(default_factory=list)
+
+
+@dataclass
+class ReportContent:
+    """What the report says, in its order; the workbook and the PDF both write this."""
+
+    title: str
+    subtitle: str
+    years: list[int]
+    headers: list[str]
+    lines: list[Line]
+    has_level_steps: bool
+
+    @property
+    def visible(self) -> int:
+        return len(self.headers) - len(KEY_HEADERS)
+
+    @property
+    def widths(self) -> list[float]:
+        """Column widths; a plan of more than three years takes the room of its extra
+        year columns from Faaliyet, Gösterge and Sapma nedeni (down to 60 %), so that it
+        still prints at 100 %."""
+        extra = YEAR_WIDTH * max(0, len(self.years) - 3)
+        before, after = list(WIDTHS_BEFORE_YEARS), list(WIDTHS_AFTER_YEARS)
+        k = max(0.6, 1 - extra / (before[0] + before[3] + after[3]))
+        before[0], before[3], after[3] = (round(w * k, 1) for w in (before[0], before[3], after[3]))
+        return before + [YEAR_WIDTH] * len(self.years) + after + [KEY_WIDTH] * len(KEY_HEADERS)
 
 
 def _cell(value, style: str) -> Cell:
@@ -71,6 +144,11 @@ def _cell(value, style: str) -> Cell:
 
 def _as_excel_number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _number_cell(value: Decimal) -> Cell:
+    number = _as_excel_number(value)
+    return (number, "yeep_int" if type(number) is int else "yeep_num")
 
 
 def _figure_cell(rows: list, indicator, *, is_target: bool) -> Cell:
@@ -93,8 +171,93 @@ def _figure_cell(rows: list, indicator, *, is_target: bool) -> Cell:
         )
         if percent:
             return (float(first.value / 100), "yeep_pct")
-        return (_as_excel_number(first.value), "yeep_num")
+        return _number_cell(first.value)
     return (cell_text(rows), "yeep_text")
+
+
+def report_content(
+    plan: Plan,
+    year: int,
+    *,
+    unit: Unit | None = None,
+    with_realizations: bool = True,
+    approved_only: bool = False,
+) -> ReportContent:
+    """The Gerçekleşme Raporu of ``plan`` for ``year``; one unit's activities when given
+    (the form sent to a directorate), with the realization column empty if asked."""
+    from plans.models import Indicator
+
+    indicators = Indicator.objects.filter(activity__theme__plan=plan)
+    if unit is not None:
+        indicators = indicators.filter(activity__responsible_units=unit)
+    rows = plan_table(
+        plan,
+        indicators=indicators if unit is not None else None,
+        approved_only=approved_only,
+        with_empty_activities=unit is None,
+    )
+    if unit is None:
+        rows = _with_empty_levels(plan, rows)
+
+    years = plan.years
+    headers = (
+        ["Faaliyet", "Sorumlu birim", "Destekçi Kurum/Kuruluş", "Gösterge", "Mevcut"]
+        + [str(y) for y in years]
+        + ["Gerçekleşme", "Gerçekleşme oranı", "Durum", "Sapma nedeni", "Açıklama"]
+        + KEY_HEADERS
+    )
+    subtitle = f"{year} YILI GERÇEKLEŞME RAPORU"
+    if unit is not None:
+        subtitle += f" — {unit.name}"
+    content = ReportContent(
+        title=f"{plan.municipality.name} — {plan.title}",
+        subtitle=subtitle,
+        years=years,
+        headers=headers,
+        lines=[],
+        has_level_steps=False,
+    )
+    lines = content.lines
+
+    current_theme = current_goal = current_strategy = None
+    i = 0
+    with translation.override("tr"):
+        while i < len(rows):
+            row = rows[i]
+            act = row.activity
+            if act.theme_id != current_theme:
+                current_theme, current_goal, current_strategy = act.theme_id, None, None
+                theme = act.theme
+                text = f"{theme.code}. {theme.title}" if theme.code else theme.title
+                lines.append(Line("yeep_theme", text))
+            if act.goal_id and act.goal_id != current_goal:
+                current_goal, current_strategy = act.goal_id, None
+                goal = act.goal
+                name = plan.goal_label or "Hedef"
+                text = (
+                    f"{goal.code}. {name}: {goal.title}" if goal.code else f"{name}: {goal.title}"
+                )
+                lines.append(Line("yeep_goal", text))
+            if act.strategy_id and act.strategy_id != current_strategy:
+                current_strategy = act.strategy_id
+                st = act.strategy
+                name = plan.strategy_label or "Strateji"
+                lines.append(Line("yeep_goal", f"{tr_upper(name)} {st.code}. {st.title}".strip()))
+            if isinstance(act, _Level):  # a goal or strategy with no activity: its row only
+                i += 1
+                continue
+            group = [row]
+            while i + len(group) < len(rows) and rows[i + len(group)].activity.pk == act.pk:
+                group.append(rows[i + len(group)])
+            cells = [
+                _indicator_cells(r, years, year, with_realizations, first=k == 0)
+                for k, r in enumerate(group)
+            ]
+            if with_realizations and not content.has_level_steps:
+                content.has_level_steps = any(row_level_step(r, year) for r in group)
+            lines.append(Line("rows", rows=cells))
+            i += len(group)
+    return content
 
 
 class _Writer:
@@ -102,8 +265,21 @@ class _Writer:
 
     def __init__(self, wb, ws):
         self.ws = ws
-        self.formats = {name: wb.add_format({**BORDER, **props}) for name, props in STYLES.items()}
+        self.formats = {
+            name: wb.add_format({**BORDER, **FONT, **props}) for name, props in STYLES.items()
+        }
         self.row_no = -1  # 0-based, as XlsxWriter counts
+        self.step_fonts = {
+            name: tuple(
+                wb.add_format(
+                    {**FONT, "bold": bold, "font_color": props["font_color"]}
+                    | ({} if bold else {"font_size": STEP_SIZE})
+                )
+                for bold in (True, False)
+            )
+            for name, props in STYLES.items()
+            if name.startswith("yeep_status_")
+        }
 
     def append(self, cells: list[Cell]) -> int:
         self.row_no += 1
@@ -121,6 +297,11 @@ class _Writer:
             value, style = cell
             if value is None:
                 ws.write_blank(r, c, None, formats[style])
+            elif type(value) is str and "\n" in value and style in self.step_fonts:
+                # a status with a running level's step under it, the step in plain type
+                label, step = value.split("\n", 1)
+                bold, plain = self.step_fonts[style]
+                ws.write_rich_string(r, c, bold, label, plain, "\n" + step, formats[style])
             elif type(value) is str:
                 ws.write_string(r, c, value, formats[style])
             else:
@@ -132,32 +313,27 @@ class _Writer:
         self.ws.merge_range(first_row, first_col, last_row, last_col, value, self.formats[style])
 
 
-def build_report(
-    plan: Plan,
-    year: int,
-    output,
-    *,
-    unit: Unit | None = None,
-    with_realizations: bool = True,
-    approved_only: bool = False,
-) -> None:
+def _needed(cell: Cell, room: float) -> float:
+    """Points the cell's wrapped text needs in a column ``room`` points wide."""
+    if cell is None or type(cell) is not tuple or cell[0] is None:
+        return 0.0
+    value, style = cell
+    text = value if type(value) is str else "0000000"  # a number: one line
+    size = STYLES[style].get("font_size", BODY_SIZE)
+    return cell_height(text, room, size, bold=style in BOLD_STYLES)
+
+
+def build_report(plan: Plan, year: int, output, **kwargs) -> None:
     """Write the Gerçekleşme Raporu of ``plan`` for ``year`` to ``output`` (a file
-    object); one unit's activities when given (the form sent to a directorate), with the
-    realization column empty if asked."""
-    from plans.models import Indicator
+    object); keyword arguments as ``report_content``."""
+    write_workbook(report_content(plan, year, **kwargs), output, year=year)
 
-    indicators = Indicator.objects.filter(activity__theme__plan=plan)
-    if unit is not None:
-        indicators = indicators.filter(activity__responsible_units=unit)
-    rows = plan_table(
-        plan,
-        indicators=indicators if unit is not None else None,
-        approved_only=approved_only,
-        with_empty_activities=unit is None,
-    )
-    if unit is None:
-        rows = _with_empty_levels(plan, rows)
 
+def write_workbook(content: ReportContent, output, *, year: int) -> None:
+    """The report as an XlsxWriter workbook that prints: A4 landscape, one page wide and
+    as many pages down as it takes, the header row on every page, title and page
+    numbers in the page header and footer, every row as tall as its wrapped text, and
+    no page break inside an activity or right under a theme or goal row."""
     wb = xlsxwriter.Workbook(
         output,
         {
@@ -165,83 +341,91 @@ def build_report(
             "strings_to_numbers": False,
             "strings_to_formulas": False,  # "=..." typed by a user stays text
             "strings_to_urls": False,
+            # The sheet's own font is the cells' font, so that a column width means the
+            # same in Excel and in LibreOffice (Liberation Sans has Arial's widths).
+            "default_format_properties": {"font_name": FONT_NAME, "font_size": 10},
         },
     )
     ws = wb.add_worksheet(f"{year} Gerçekleşme"[:31])
     out = _Writer(wb, ws)
-    years = plan.years
-    headers = (
-        ["Faaliyet", "Sorumlu birim", "Destekçi Kurum/Kuruluş", "Gösterge", "Mevcut"]
-        + [str(y) for y in years]
-        + ["Gerçekleşme", "Gerçekleşme oranı", "Durum", "Sapma nedeni", "Açıklama"]
-        + KEY_HEADERS
-    )
-    ncols = len(headers)
-    last_visible = ncols - len(KEY_HEADERS) - 1  # 0-based
-    widths = [48, 24, 24, 34, 10] + [10] * len(years) + [13, 12, 14, 34, 28] + [8, 8, 8]
+    last_visible = content.visible - 1  # 0-based
+    widths = content.widths
     for i, w in enumerate(widths):
         ws.set_column(i, i, w, None, {"hidden": i > last_visible})
+    rooms = [text_room(w) for w in widths]
+    table_width = sum(column_points(w) for w in widths[: last_visible + 1])
+    page_room = table_width - 5.0
+
     ws.freeze_panes(3, 1)  # below the header row, right of Faaliyet: "B4"
     ws.repeat_rows(2)  # the header row on every printed page
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)  # as wide as one page, as many pages down as needed
     ws.center_horizontally()
-    ws.set_margins(left=0.4, right=0.4)
+    ws.set_margins(left=MARGINS[0], right=MARGINS[1], top=MARGINS[2], bottom=MARGINS[3])
+    header = '&C&"Arial,Bold"&9' + _header_text(f"{content.title} · {content.subtitle}")
+    footer = "&C&P / &N"
+    if content.has_level_steps:
+        footer = f"&L&8{_header_text(str(LEVEL_HELP))}{footer}"
+    ws.set_header(header, {"margin": 0.25})
+    ws.set_footer(footer, {"margin": 0.25})
 
-    title = f"{plan.municipality.name} — {plan.title}"
-    subtitle = f"{year} YILI GERÇEKLEŞME RAPORU"
-    if unit is not None:
-        subtitle += f" — {unit.name}"
-    out.merge(0, 0, 0, last_visible, (title, "yeep_theme"))
-    out.merge(1, 0, 1, last_visible, (subtitle, "yeep_goal"))
-    out.row_no = 1
-    out.append([(h, "yeep_header") for h in headers])
+    heights: list[float] = []  # every row's height, in order
+    blocks: list[int] = []  # first row of each stretch a page must not cut
 
-    def level_row(label: str, style: str) -> None:
+    def spanning(style: str, text: str) -> None:
         out.row_no += 1
-        out.merge(out.row_no, 0, out.row_no, last_visible, (label, style))
+        out.merge(out.row_no, 0, out.row_no, last_visible, (text, style))
+        heights.append(_needed((text, style), page_room))
 
-    current_theme = current_goal = current_strategy = None
-    i = 0
-    while i < len(rows):
-        row = rows[i]
-        act = row.activity
-        if act.theme_id != current_theme:
-            current_theme, current_goal, current_strategy = act.theme_id, None, None
-            theme = act.theme
-            level_row(f"{theme.code}. {theme.title}" if theme.code else theme.title, "yeep_theme")
-        if act.goal_id and act.goal_id != current_goal:
-            current_goal, current_strategy = act.goal_id, None
-            goal = act.goal
-            name = plan.goal_label or "Hedef"
-            level_row(
-                f"{goal.code}. {name}: {goal.title}" if goal.code else f"{name}: {goal.title}",
-                "yeep_goal",
-            )
-        if act.strategy_id and act.strategy_id != current_strategy:
-            current_strategy = act.strategy_id
-            st = act.strategy
-            name = plan.strategy_label or "Strateji"
-            level_row(f"{tr_upper(name)} {st.code}. {st.title}".strip(), "yeep_goal")
-        if isinstance(act, _Level):  # a goal or strategy with no activity: its row only
-            i += 1
+    spanning("yeep_title", content.title)
+    spanning("yeep_goal", content.subtitle)
+    header_cells = [(h, "yeep_header") for h in content.headers]
+    r = out.append(header_cells)
+    heights.append(
+        max(_needed(c, rooms[i]) for i, c in enumerate(header_cells[: last_visible + 1]))
+    )
+    if content.has_level_steps:
+        ws.write_comment(
+            r, content.headers.index("Gerçekleşme oranı"), str(LEVEL_HELP), {"x_scale": 2}
+        )
+
+    heading = False  # the previous line was a theme or goal row: keep it with this one
+    for line in content.lines:
+        if not heading:
+            blocks.append(out.row_no + 1)
+        heading = not line.rows
+        if not line.rows:
+            spanning(line.style, line.text)
             continue
-        group = [row]
-        while i + len(group) < len(rows) and rows[i + len(group)].activity.pk == act.pk:
-            group.append(rows[i + len(group)])
-        first_cells: list[Cell] = []
-        for k, r in enumerate(group):
-            cells = _indicator_cells(r, years, year, with_realizations, first=k == 0)
-            if k == 0:
-                first_cells = cells
-            last_row = out.append(cells)
-        if len(group) > 1:  # the activity's cells over its indicators' rows
-            first_row = last_row - len(group) + 1
-            for col in (0, 1, 2):
-                out.merge(first_row, col, last_row, col, first_cells[col])
-        i += len(group)
+        merged = (0, 1, 2) if len(line.rows) > 1 else ()
+        own = []
+        for cells in line.rows:
+            r = out.append(cells)
+            own.append(
+                max(
+                    (_needed(c, rooms[i]) for i, c in enumerate(cells) if i not in merged),
+                    default=0.0,
+                )
+            )
+        first_row = r - len(line.rows) + 1
+        if merged:  # the activity's cells over its indicators' rows
+            own = spread(own, max(_needed(line.rows[0][col], rooms[col]) for col in merged))
+            for col in merged:
+                out.merge(first_row, col, r, col, line.rows[0][col])
+        heights.extend(own)
+
+    one_line = BODY_SIZE * LINE_FACTOR + CELL_PADDING
+    heights = [round(max(h, one_line), 2) for h in heights]
+    for row, h in enumerate(heights):
+        ws.set_row(row, h)
+    ws.set_h_pagebreaks(page_breaks(heights, blocks, table_width, header_row=2))
     wb.close()
+
+
+def _header_text(text: str) -> str:
+    """Text for a page header or footer: "&" doubled, cut to what Excel allows."""
+    return text.replace("&", "&&")[:200]
 
 
 class _Level:
@@ -317,10 +501,12 @@ def _indicator_cells(r: IndicatorRow, years, year, with_realizations, *, first: 
         cells.append(_cell(float(progress.rate), "yeep_pct"))
     else:
         cells.append(None)
+    status_text = str(STATUS_LABELS[progress.status])
+    step = row_level_step(r, year) if with_realizations else None
+    if step:  # a running level: how far it moved beside how far it was to move
+        status_text += "\n" + step
     cells.append(
-        _cell(str(STATUS_LABELS[progress.status]), f"yeep_status_{progress.status}")
-        if with_realizations
-        else None
+        _cell(status_text, f"yeep_status_{progress.status}") if with_realizations else None
     )
     real = r.realization(year) if with_realizations else None
     cells.append(_cell(real.deviation_reason, "yeep_text") if real else None)
@@ -329,11 +515,23 @@ def _indicator_cells(r: IndicatorRow, years, year, with_realizations, *, first: 
     return cells
 
 
+def row_level_step(r: IndicatorRow, year: int) -> str | None:
+    """ "+5 / +10 planlanan artış" for a running level with its figures, else None."""
+    if r.indicator is None:
+        return None
+    return level_step_of(
+        baseline=r.indicator.baseline_value,
+        target=r.target_fig(year),
+        realization=r.realization_fig(year),
+        accumulation=r.indicator.accumulation,
+    )
+
+
 def _baseline_cell(ind):
     if ind.baseline_value is not None and numeric_text(ind.baseline_raw):
         if "%" in ind.baseline_raw or ind.value_type == ValueType.PERCENT:
             return _cell(float(ind.baseline_value / 100), "yeep_pct")
-        return _cell(_as_excel_number(ind.baseline_value), "yeep_num")
+        return _number_cell(ind.baseline_value)
     return _cell(ind.baseline_raw, "yeep_text") if ind.baseline_raw else None
 
 
@@ -343,17 +541,28 @@ def report_bytes(plan: Plan, year: int, **kwargs) -> bytes:
     return buffer.getvalue()
 
 
-def report_filename(plan: Plan, year: int, unit: Unit | None = None, empty: bool = False) -> str:
-    kind = "gerceklesme formu" if empty else "gerceklesme raporu"
-    base = slugify(f"{plan.municipality.name} {year} {kind}".replace("ı", "i"))
+def report_filename(
+    plan: Plan, year: int, unit: Unit | None = None, empty: bool = False, *, kind: str = "xlsx"
+) -> str:
+    kind_name = "gerceklesme formu" if empty else "gerceklesme raporu"
+    base = slugify(f"{plan.municipality.name} {year} {kind_name}".replace("ı", "i"))
     if unit is not None:
         base += "-" + slugify(unit.name.replace("ı", "i"))[:40]
-    return f"{base}.xlsx"
+    return f"{base}.{kind}"
 
 
-def report_response(plan: Plan, params, *, approved_only: bool = False) -> HttpResponse:
-    """An HTTP download of the report: ?year= (default: the latest year with figures,
-    else the first), ?unit= for one responsible unit, ?empty=1 for the blank form."""
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def report_response(
+    plan: Plan, params, *, approved_only: bool = False, kind: str = "xlsx"
+) -> HttpResponse:
+    """An HTTP download of the report, as a workbook or (``kind="pdf"``) a PDF: ?year=
+    (default: the latest year with figures, else the first), ?unit= for one responsible
+    unit, ?empty=1 for the blank form."""
     year_raw = str(params.get("year", ""))
     year = int(year_raw) if year_raw.isdigit() else None
     if year not in plan.years:
@@ -363,14 +572,16 @@ def report_response(plan: Plan, params, *, approved_only: bool = False) -> HttpR
     if unit_raw.isdigit():
         unit = get_object_or_404(Unit, pk=int(unit_raw), municipality=plan.municipality)
     empty = params.get("empty") in ("1", "true", "evet")
-    data = report_bytes(
-        plan, year, unit=unit, with_realizations=not empty, approved_only=approved_only
-    )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    options = {"unit": unit, "with_realizations": not empty, "approved_only": approved_only}
+    if kind == "pdf":
+        from .report_pdf import report_pdf_bytes
+
+        data = report_pdf_bytes(plan, year, **options)
+    else:
+        data = report_bytes(plan, year, **options)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[kind])
     response["Content-Disposition"] = (
-        f'attachment; filename="{report_filename(plan, year, unit, empty=empty)}"'
+        f'attachment; filename="{report_filename(plan, year, unit, empty=empty, kind=kind)}"'
     )
     return response
 

@@ -85,6 +85,13 @@ def report_xlsx(request, plan):
     return report_response(plan, request.GET, approved_only=not internal)
 
 
+@plan_page
+def report_pdf(request, plan):
+    """The same report as a PDF to print or send, with the same rules as the workbook."""
+    internal = dashboard.shows_internal(request.user, plan)
+    return report_response(plan, request.GET, approved_only=not internal, kind="pdf")
+
+
 # ---------------------------------------------------------------------------- downloads
 
 

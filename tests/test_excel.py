@@ -93,7 +93,20 @@ def test_report_prints_on_a4_landscape_with_repeated_header():
     assert ws.page_setup.fitToWidth in (1, None) and ws.page_setup.fitToHeight == 0
     assert ws.print_options.horizontalCentered
     assert ws["A3"].font.bold and ws["A3"].alignment.wrap_text
-    assert ws.column_dimensions["A"].width >= 40
+    # Faaliyet is the widest column, and the visible ones fit one landscape page at
+    # 100 % (0.3" margins): the body prints at 9 pt
+    # (a width as stored counts the padding: 7 pixels to the unit)
+    width_of = {c: d.width for d in ws.column_dimensions.values() for c in range(d.min, d.max + 1)}
+    widths = [width_of[c] for c in range(1, 14)]
+    assert max(widths) == widths[0]
+    assert sum(widths) * 7 * 0.75 <= (11.69 - 0.6) * 72
+    assert ws.oddHeader.center.text.endswith("2024 YILI GERÇEKLEŞME RAPORU")
+    assert ws.oddFooter.center.text == "&P / &N"
+    # every row's height is set from its wrapped text: the activity 1.1.5 (six lines in
+    # the Faaliyet column) is taller than the one-line theme row
+    assert all(ws.row_dimensions[r].customHeight for r in range(1, 20))
+    r = find_row(ws, 1, "1.1.5.")
+    assert ws.row_dimensions[r].height > 4 * ws.row_dimensions[4].height
     hidden = {i for d in ws.column_dimensions.values() if d.hidden for i in range(d.min, d.max + 1)}
     assert hidden == {14, 15, 16}  # N, O, P: the keys that bring the file back in
     assert [ws.cell(3, c).value for c in (14, 15, 16)] == [

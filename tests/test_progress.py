@@ -101,3 +101,41 @@ def test_rollup_shares():
     assert (r.total, r.entered) == (4, 3)
     assert r.share(ACHIEVED) == D("0.5")
     assert [s["status"] for s in r.segments()] == [ACHIEVED, BEHIND, NO_DATA]
+
+
+def test_running_level_step_in_words():
+    from django.utils import translation
+
+    from monitoring.progress import LEVEL_HELP, achievement_rate, level_step
+
+    with translation.override("tr"):
+        # 432 against 437 from 427: half the planned increase, and the rate says so
+        step = level_step(baseline=D(427), target=D(437), realization=D(432), accumulation="level")
+        assert step == "+5 / +10 planlanan artış"
+        rate = achievement_rate(
+            baseline=D(427), target=D(437), realization=D(432), accumulation="level"
+        )
+        assert rate == D("0.5")
+        # a level to bring down (the minus sign, not a hyphen), decimals with a comma
+        assert level_step(
+            baseline=D(27), target=D(21), realization=D(24), accumulation="level"
+        ) == ("\u22123 / \u22126 planlanan azalış")
+        assert level_step(
+            baseline=D("8.2"), target=D("10.7"), realization=D("9.45"), accumulation="level"
+        ) == ("+1,25 / +2,5 planlanan artış")
+        assert level_step(
+            baseline=D(4841), target=D(6341), realization=D(4961), accumulation="level"
+        ) == ("+120 / +1.500 planlanan artış")
+        assert level_step(
+            baseline=D(455), target=D(455), realization=D(455), accumulation="level"
+        ) == ("0 / 0 planlanan değişim yok")
+        assert "(gerçekleşme − mevcut) / (hedef − mevcut)" in str(LEVEL_HELP)
+    with translation.override("en"):
+        assert level_step(
+            baseline=D(427), target=D(437), realization=D(432), accumulation="level"
+        ) == ("+5 / +10 planned increase")
+    # counted per year, or a number missing: nothing to say
+    assert level_step(baseline=D(427), target=D(437), realization=D(432)) is None
+    assert (
+        level_step(baseline=None, target=D(437), realization=D(432), accumulation="level") is None
+    )

@@ -3,16 +3,22 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.report import report_bytes
+from monitoring.report_pdf import report_pdf_bytes
 from plans.models import Plan, Unit
 
 
 class Command(BaseCommand):
-    help = "Yıllık Gerçekleşme Raporunu Excel çalışma kitabı olarak yazar."
+    help = "Yıllık Gerçekleşme Raporunu Excel çalışma kitabı (ya da PDF) olarak yazar."
 
     def add_arguments(self, parser):
         parser.add_argument("plan_id", type=int)
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("-o", "--output", required=True, help="yazılacak .xlsx dosyası")
+        parser.add_argument("-o", "--output", required=True, help="yazılacak .xlsx/.pdf dosyası")
+        parser.add_argument(
+            "--format",
+            choices=["xlsx", "pdf"],
+            help="dosya türü (verilmezse çıktı dosyasının uzantısından; yoksa xlsx)",
+        )
         parser.add_argument(
             "--unit", type=int, help="yalnızca bu birimin sorumlu olduğu faaliyetler"
         )
@@ -35,6 +41,8 @@ class Command(BaseCommand):
             unit = Unit.objects.filter(pk=opts["unit"], municipality=plan.municipality).first()
             if unit is None:
                 raise CommandError(f"{opts['unit']} numaralı birim bu belediyede yok.")
-        data = report_bytes(plan, opts["year"], unit=unit, with_realizations=not opts["empty"])
+        kind = opts["format"] or ("pdf" if opts["output"].lower().endswith(".pdf") else "xlsx")
+        write = report_pdf_bytes if kind == "pdf" else report_bytes
+        data = write(plan, opts["year"], unit=unit, with_realizations=not opts["empty"])
         Path(opts["output"]).write_bytes(data)
         self.stdout.write(self.style.SUCCESS(f"Yazıldı: {opts['output']} ({len(data):,} bayt)"))
