@@ -124,7 +124,6 @@ class Book:
     data: bytes
     worksheets: list[Sheet]
     _sheets: dict | None = None
-    child_max_rss_kb: int | None = None  # the reading child's peak memory
 
     def sheet_rows(self, sheet: Sheet) -> tuple[list[list], list]:
         """Every row of the sheet from A1, padded to the same width, and its merged
@@ -239,8 +238,13 @@ def open_workbook(source, *, max_bytes: int | None = None, max_cells: int | None
             f"Bu dosya bir Excel çalışma kitabı (.xlsx) değil; {kind} gibi görünüyor. "
             "Tabloyu Excel'de açıp .xlsx olarak kaydedin."
         )
+    if data.count(b"PK\x01\x02") > _MAX_PARTS:  # directory entries, before zipfile lists them
+        raise WorkbookError(
+            f"Paket {tr_int(_MAX_PARTS)} bölümden fazlasını içeriyor; bu bir Excel çalışma "
+            "kitabı olamaz."
+        )
     max_unpacked = getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", max_bytes * 40)
-    part = ""
+    pkg = None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             pkg = _Package(zf, max_unpacked, getattr(settings, "IMPORT_MAX_RATIO", _MAX_RATIO))
@@ -255,33 +259,33 @@ def open_workbook(source, *, max_bytes: int | None = None, max_cells: int | None
                     "Bu dosya bir Excel çalışma kitabı (.xlsx) değil (Word ya da başka bir "
                     "Office belgesi olabilir)."
                 )
-            part = "xl/workbook.xml"
             sheets = _worksheets(pkg)
-            part = "xl/styles.xml"
             percent_styles = _percent_styles(pkg)
-            part = "xl/sharedStrings.xml"
             _scan_shared_strings(pkg, max_cells)
             counted = 0
             for sheet in sheets:
-                part = sheet.path
                 _scan_sheet(pkg, sheet, percent_styles, max_cells - counted)
                 counted += sheet.cells
-            for name in pkg.infos:  # every other part: decompressed, counted, CRC checked
-                part = name
-                if name not in pkg.read:
+            for name in pkg.infos:  # every other part: unpacked, counted, CRC checked
+                if name in pkg.read:
+                    continue
+                if name.endswith((".xml", ".rels", ".vml")):
+                    _parse_part(pkg, name, None)  # no DOCTYPE in any XML part either
+                else:
                     for _ in pkg.chunks(name):
                         pass
     except WorkbookError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, OSError) as exc:
-        where = f" ({part} bölümü)" if part else ""
+        part = pkg.current if pkg is not None else ""
         raise WorkbookError(
             WorkbookIssue(
-                f"Dosya bozuk: .xlsx olarak açılamadı{where}; zip paketi eksik ya da hatalı.",
+                "Dosya bozuk: .xlsx olarak açılamadı; zip paketi eksik ya da hatalı.",
                 part=part,
             )
         ) from exc
     except (ValueError, KeyError, NotImplementedError, RuntimeError) as exc:
+        part = pkg.current if pkg is not None else ""
         raise WorkbookError(
             WorkbookIssue(
                 f"Dosya bozuk: .xlsx paketi okunamadı ({exc.__class__.__name__}).", part=part
@@ -306,6 +310,7 @@ def open_workbook(source, *, max_bytes: int | None = None, max_cells: int | None
 # of times); real sheets stay under 30. Parts under a megabyte are not asked.
 _MAX_RATIO = 200
 _RATIO_FLOOR = 1 << 20
+_MAX_PARTS = 10_000
 _MAX_CELL_CHARS = 32_767  # Excel's own limit for the text of one cell
 _MAX_ROW, _MAX_COL = 1_048_576, 16_384
 _CHUNK = 1 << 20
@@ -320,6 +325,7 @@ class _Package:
         self.zf = zf
         self.infos: dict[str, zipfile.ZipInfo] = {}
         self.read: set[str] = set()
+        self.current = ""  # the part being unpacked, for messages
         self.left = max_unpacked
         seen: set[str] = set()
         declared = 0
@@ -364,6 +370,7 @@ class _Package:
     def chunks(self, name: str) -> Iterator[bytes]:
         """The part's bytes as they unpack; WorkbookError past the unpacked budget."""
         self.read.add(name)
+        self.current = name
         with self.zf.open(self.infos[name]) as fh:
             while chunk := fh.read(_CHUNK):
                 self.left -= len(chunk)
@@ -417,7 +424,8 @@ def _parse_part(pkg: _Package, name: str, start, chars=None, sheet: str = "", bi
     parser.EntityDeclHandler = _no_doctype
     parser.ExternalEntityRefHandler = _no_doctype
     parser.XmlDeclHandler = _utf8_only
-    parser.StartElementHandler = start
+    if start is not None:
+        parser.StartElementHandler = start
     parser.buffer_text = True
     parser.buffer_size = 1 << 16
     if chars is not None:
@@ -912,3 +920,28 @@ def find_header(row_idx: int, values: list) -> HeaderMap | None:
         texts=texts,
         signature=frozenset(found) | frozenset(years),
     )
+
+
+# ------------------------------------------------------------------ django-import-export
+
+
+def safe_xlsx_format():
+    """django-import-export's xlsx format with our checks first: openpyxl sees only a file
+    that passed :func:`check_xlsx_bytes`. Route the flat-table imports through it with
+    ``IMPORT_FORMATS = [plans.workbook.SafeXLSX, base_formats.CSV]`` in the settings (or
+    ``import_formats`` on the admin classes)."""
+    from import_export.formats.base_formats import XLSX
+
+    class SafeXLSX(XLSX):
+        def create_dataset(self, in_stream):
+            check_xlsx_bytes(bytes(in_stream))
+            return super().create_dataset(in_stream)
+
+    return SafeXLSX
+
+
+def __getattr__(name: str):
+    if name == "SafeXLSX":  # built on first use: the reader itself needs no import_export
+        globals()["SafeXLSX"] = cls = safe_xlsx_format()
+        return cls
+    raise AttributeError(name)
