@@ -77,12 +77,14 @@ def read_sheets(
     memory_bytes: int,
     max_chars: int = 32_767,
     check_text: frozenset[str] = frozenset(),
+    python: str = "",
 ) -> Answer:
     """Every named sheet's rows from A1 (``to_python(skip_empty_area=False)``) and merged
     ranges, read in a child process limited to ``memory_bytes`` of address space and
     ``timeout`` seconds; ChildFailed when it does not deliver. In the sheets named in
     ``check_text`` (those with text typed in the cells rather than shared) a text longer
-    than ``max_chars`` is ChildFailed("long", sheet, "row col")."""
+    than ``max_chars`` is ChildFailed("long", sheet, "row col"). ``python``: the
+    interpreter to run (default ``sys.executable``; under uWSGI name the venv's python)."""
     with (
         tempfile.TemporaryFile() as stdin,
         tempfile.TemporaryFile() as stdout,
@@ -93,11 +95,11 @@ def read_sheets(
         stdin.write(data)
         stdin.seek(0)
         proc = subprocess.Popen(
-            [sys.executable, "-I", os.path.abspath(__file__)],
+            [python or sys.executable, "-I", os.path.abspath(__file__)],
             stdin=stdin,
             stdout=stdout,
             stderr=stderr,
-            env={"LC_ALL": "C.UTF-8"},  # none of the worker's secrets
+            env=_child_env(),
             cwd=tempfile.gettempdir(),
         )
         try:
@@ -134,6 +136,16 @@ def read_sheets(
     return Answer(sheets=sheets, max_rss_kb=answer["max_rss_kb"])
 
 
+def _child_env() -> dict[str, str]:
+    """None of the worker's secrets (SECRET_KEY, DATABASE_URL): only what an interpreter
+    may need to start."""
+    env = {"LC_ALL": "C.UTF-8"}
+    for name in ("LD_LIBRARY_PATH", "TMPDIR"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
 # ------------------------------------------------------------------ the child
 
 
@@ -141,7 +153,10 @@ def _limit(kind: int, value: int) -> None:
     soft, hard = resource.getrlimit(kind)
     if hard != resource.RLIM_INFINITY:
         value = min(value, hard)
-    resource.setrlimit(kind, (value, value if hard == resource.RLIM_INFINITY else hard))
+    try:
+        resource.setrlimit(kind, (value, value if hard == resource.RLIM_INFINITY else hard))
+    except (ValueError, OSError) as exc:  # macOS has no RLIMIT_AS: the timeout still holds
+        sys.stderr.write(f"limit {kind} not set: {exc}\n")
 
 
 def _peak_rss_kb() -> int:

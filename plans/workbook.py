@@ -1,7 +1,18 @@
 """Reading uploaded workbooks safely: file type, size and cell limits, cached values of
 formulas, error values, percent-formatted cells, and header recognition by text.
 
-Every problem becomes a ``WorkbookIssue`` with sheet, row and column, in Turkish.
+Every problem becomes a ``WorkbookIssue`` with sheet, row and column (or the part of the
+xlsx package), in Turkish.
+
+Two stages. :func:`open_workbook` checks the package before any cell reader sees it: the
+zip directory (sizes, ratios, one name per part), then every part unpacked as a counted
+stream and every XML part parsed with expat, refusing DTDs and entities; the sheets give
+their used area and cell count, the shared strings their count and lengths. Then
+:meth:`Book.sheet_rows` has python-calamine read the cells in a child process
+(plans/isolation.py) limited in memory and time. Settings, with their defaults:
+``UPLOAD_MAX_BYTES``, ``IMPORT_MAX_CELLS``, ``IMPORT_MAX_UNPACKED_BYTES`` (40 ×
+UPLOAD_MAX_BYTES), ``IMPORT_MAX_RATIO`` (200), ``IMPORT_READ_TIMEOUT`` (60 s),
+``IMPORT_READ_MEMORY_BYTES`` (1 GB), ``IMPORT_READ_PYTHON`` (``sys.executable``).
 """
 
 from __future__ import annotations
@@ -152,6 +163,7 @@ def _read_in_child(data: bytes, sheets: list[Sheet]) -> dict:
             memory_bytes=memory,
             max_chars=_MAX_CELL_CHARS,
             check_text=frozenset(s.title for s in sheets if s.typed_text),
+            python=getattr(settings, "IMPORT_READ_PYTHON", ""),
         )
     except ChildFailed as exc:
         logger.warning("workbook reader child failed: %s", exc)
