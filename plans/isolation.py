@@ -39,6 +39,7 @@ class ChildFailed(Exception):
     stage: str = ""  # "open" or the sheet title being read
     detail: str = ""
     signal_name: str = ""
+    max_rss_kb: int = 0  # the child's peak memory, when it lived to answer
 
     def __str__(self) -> str:
         return f"{self.reason} {self.stage} {self.signal_name} {self.detail}".strip()
@@ -131,7 +132,7 @@ def read_sheets(
         raise ChildFailed("exit", stage=stage, detail=f"exit code {code}: {errors[-500:]}")
     if "error" in answer:
         kind, stage, detail = answer["error"]
-        raise ChildFailed(kind, stage=stage, detail=detail)
+        raise ChildFailed(kind, stage=stage, detail=detail, max_rss_kb=answer["max_rss_kb"])
     sheets = {title: SheetData(rows, merged) for title, (rows, merged) in answer["sheets"].items()}
     return Answer(sheets=sheets, max_rss_kb=answer["max_rss_kb"])
 

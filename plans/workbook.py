@@ -166,6 +166,9 @@ def _read_in_child(data: bytes, sheets: list[Sheet]) -> dict:
             python=getattr(settings, "IMPORT_READ_PYTHON", ""),
         )
     except ChildFailed as exc:
+        if exc.max_rss_kb:
+            reader_stats["runs"] += 1
+            reader_stats["max_rss_kb"] = exc.max_rss_kb
         logger.warning("workbook reader child failed: %s", exc)
         raise WorkbookError(_child_issue(exc, sheets, timeout, memory)) from None
     reader_stats["runs"] += 1
@@ -173,8 +176,8 @@ def _read_in_child(data: bytes, sheets: list[Sheet]) -> dict:
     return answer.sheets
 
 
-# How many reading children delivered, and the last one's peak memory (ru_maxrss, KB),
-# for tests and benchmarks.
+# How many reading children answered (rows or a refusal), and the last one's peak memory
+# (VmHWM, KB), for tests and benchmarks.
 reader_stats = {"runs": 0, "max_rss_kb": 0}
 
 
