@@ -116,6 +116,28 @@ class SafeImportExportMixin(ImportExportMixin):
 
     export_formats = [SafeCSV, SafeXLSX]
 
+    @property
+    def import_formats(self):
+        """csv, and xlsx checked by our bounded reader before openpyxl opens it (sizes,
+        zip bomb, entities, cell count): no far cell or bomb can hold a worker."""
+        from import_export.formats.base_formats import CSV
+
+        from .workbook import SafeXLSX as CheckedXLSX
+
+        return [CSV, CheckedXLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        from .workbook import WorkbookError
+
+        if isinstance(e, WorkbookError):
+            form.add_error("import_file", "; ".join(str(i) for i in e.issues))
+            return
+        form.add_error(
+            "import_file",
+            f"Dosya okunamadı ({type(e).__name__}): biçimi (csv ya da xlsx) ve içeriği "
+            "kontrol edin.",
+        )
+
     def get_export_data(self, file_format, request, queryset, **kwargs):
         # as ExportMixin.get_export_data, which asks for native types (numbers as
         # numbers) only for its own binary format classes, not for subclasses

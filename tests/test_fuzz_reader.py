@@ -22,8 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from monitoring.plan_table import import_plan
 from monitoring.realization_import import import_realizations
-from plans.plan_import import import_plan
 from plans.workbook import WorkbookError, iter_sheet_rows, open_workbook
 
 from . import workbooks

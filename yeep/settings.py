@@ -191,6 +191,10 @@ EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "xlsx", "docx", "odt", "ods"
 # Uploads: workbooks and evidence files.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)
+# Uploaded workbooks are read in a child process with these limits (plans/isolation.py).
+IMPORT_READ_TIMEOUT = env_int("IMPORT_READ_TIMEOUT", 60)
+IMPORT_READ_MEMORY_BYTES = env_int("IMPORT_READ_MEMORY_BYTES", 1 << 30)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 40 * UPLOAD_MAX_BYTES)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
