@@ -21,20 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def every_figure_changed(plan) -> bytes:
+    """The plan's 2024 report with every numeric Gerçekleşme cell one more."""
     wb = load_workbook(io.BytesIO(report_bytes(plan, 2024)))
     for ws in wb.worksheets:
         col = None
         for row in ws.iter_rows():
             values = [c.value for c in row]
             if col is None:
-                col = next(
-                    (
-                        i
-                        for i, v in enumerate(values)
-                        if isinstance(v, str) and "GERÇEKLEŞME" in v.upper() and "2024" in v
-                    ),
-                    None,
-                )
+                col = values.index("Gerçekleşme") if "Gerçekleşme" in values else None
                 continue
             if isinstance(row[col].value, int | float):
                 row[col].value = row[col].value + 1
