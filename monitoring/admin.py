@@ -512,10 +512,11 @@ class FigureChangeAdmin(admin.ModelAdmin):
         "at",
         "user",
         "kind",
-        "indicator",
-        "activity",
+        "plan_title",
+        "activity_code",
+        "indicator_name",
         year_column,
-        "group",
+        "group_label",
         "old_text",
         "new_text",
         "old_status",
@@ -524,14 +525,15 @@ class FigureChangeAdmin(admin.ModelAdmin):
         "source",
     ]
     list_filter = ["kind", "source", "year"]
+    # the row's own labels: it reads the same after its indicator is deleted, and a
+    # search stays on one table
     search_fields = [
-        "indicator__name__tr_contains",
-        "indicator__activity__code",
-        "activity__code",
+        "indicator_name__tr_contains",
+        "activity_code",
         "reason__tr_contains",
         "user__username",
     ]
-    list_select_related = ["user", "indicator", "activity", "group"]
+    list_select_related = ["user"]
     date_hierarchy = "at"
 
     def get_queryset(self, request):

@@ -24,9 +24,11 @@ PATHS = {
     "monitoring.realization": "indicator__activity__theme__plan__municipality",
     "monitoring.reportingyear": "plan__municipality",
     "monitoring.yearevent": "plan__municipality",
+    # an audit row keeps its plan when its indicator or activity is deleted
+    "monitoring.figurechange": "plan__municipality",
 }
 UNSCOPED = {"plans.group"}  # shared tables (groups of people)
-EITHER_OWNER = {"plans.target", "monitoring.figurechange"}  # an indicator's or an activity's
+EITHER_OWNER = {"plans.target"}  # an indicator's or an activity's
 
 
 def municipality_id(user) -> int | None:

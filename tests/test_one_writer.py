@@ -315,3 +315,16 @@ def test_nothing_else_writes_figures(db):
             if WRITE.search(line):
                 offenders.append(f"{rel}:{n}: {line.strip()}")
     assert not offenders, offenders
+
+
+def test_the_equality_unit_still_reads_the_history_of_a_deleted_indicator(roles, as_user, real):
+    client = as_user(roles["equality"])
+    name = real.indicator.name
+    from monitoring.realizations import realizations_delete
+
+    realizations_delete([real], user=roles["equality"], source="yönetim: silindi")
+    Indicator.objects.filter(pk=real.indicator_id).delete()
+    page = client.get(reverse("admin:monitoring_figurechange_changelist"), {"q": ""})
+    assert page.status_code == 200
+    rows = page.context["cl"].result_list
+    assert any(r.indicator_name == name and r.indicator_id is None for r in rows)
