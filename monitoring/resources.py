@@ -161,17 +161,29 @@ class IndicatorResource(resources.ModelResource):
         return not wanted or self.dehydrate_targets(original) == wanted
 
 
+class _CachedWidget(widgets.ForeignKeyWidget):
+    """A foreign key from a lookup the resource filled once (no query per row)."""
+
+    def __init__(self, model, field, lookup):
+        super().__init__(model, field)
+        self.lookup = lookup
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        found = self.lookup(value)
+        if found is None:
+            raise ValueError(f"“{value}” bulunamadı.")
+        return found
+
+
 class RealizationResource(resources.ModelResource):
     plan = fields.Field(column_name="plan")
     activity_code = fields.Field(column_name="faaliyet kodu")
     indicator_name = fields.Field(column_name="gösterge")
-    indicator = fields.Field(
-        attribute="indicator", column_name="gösterge no", widget=widgets.ForeignKeyWidget(Indicator)
-    )
+    indicator = fields.Field(attribute="indicator", column_name="gösterge no")
     year = fields.Field(attribute="year", column_name="yıl", widget=widgets.IntegerWidget())
-    group = fields.Field(
-        attribute="group", column_name="grup", widget=widgets.ForeignKeyWidget(Group, "code")
-    )
+    group = fields.Field(attribute="group", column_name="grup")
     raw_text = fields.Field(attribute="raw_text", column_name="gerçekleşme")
     deviation_reason = fields.Field(attribute="deviation_reason", column_name="sapma nedeni")
     note = fields.Field(attribute="note", column_name="açıklama")
@@ -199,7 +211,20 @@ class RealizationResource(resources.ModelResource):
         self._stored: dict[tuple[int, int], list[Realization]] = {}
         self._loaded_plans: set[int] = set()
         self._cells: dict[tuple[int, int], dict] = {}
+        self._objects: dict[int, Indicator] = {}
+        self._visible: dict[int, set[int]] = {}
         self.user = kwargs.get("user")
+        self.aliases, self.groups = group_aliases()
+        self.fields["indicator"].widget = _CachedWidget(Indicator, "pk", self._indicator)
+        self.fields["group"].widget = _CachedWidget(
+            Group, "code", lambda code: self.groups.get(str(code).strip())
+        )
+
+    def _indicator(self, value) -> Indicator | None:
+        try:
+            return self._objects.get(int(float(value)))
+        except (TypeError, ValueError):
+            return None
 
     def get_export_queryset(self, request=None):
         return Realization.objects.select_related("indicator__activity__theme", "group")
@@ -227,7 +252,7 @@ class RealizationResource(resources.ModelResource):
         plan = str(row.get("plan") or "").strip()
         given = row.get("gösterge no")
         if given not in (None, ""):
-            pk = visible_id(Indicator, given, self.user)
+            pk = self._visible_indicator(plan, given)
             if pk is None:  # another municipality's reads as a missing one
                 raise ValueError(f"{given} numaralı gösterge yok.")
             row["gösterge no"] = pk
@@ -247,6 +272,21 @@ class RealizationResource(resources.ModelResource):
             row["gösterge no"] = matches[0]
         self._load_stored(int(plan) if plan.isdigit() else None, row.get("gösterge no"))
 
+    def _visible_indicator(self, plan: str, given) -> int | None:
+        """A typed indicator number, when it is one of the row's plan's (of the user's
+        municipality); rows without a plan number are looked up one by one."""
+        if not plan.isdigit():
+            pk = visible_id(Indicator, given, self.user)
+            if pk is not None and pk not in self._objects:
+                self._objects[pk] = Indicator.objects.select_related("activity").get(pk=pk)
+            return pk
+        self._plan_indicators(plan)
+        try:
+            pk = int(float(str(given).strip()))
+        except ValueError:
+            return None
+        return pk if pk in self._visible[int(plan)] else None
+
     def _plan_indicators(self, plan: str) -> dict[tuple[str, str], list[int]]:
         """The plan's indicators by (code, folded name), of the user's municipality only:
         a foreign plan reads as an empty one."""
@@ -255,9 +295,11 @@ class RealizationResource(resources.ModelResource):
             if self.user is not None:
                 qs = scope(qs, self.user)
             table: dict[tuple[str, str], list[int]] = {}
-            for pk, code, name in qs.values_list("pk", "activity__code", "name"):
-                table.setdefault((code, tr_fold(name)), []).append(pk)
+            for ind in qs.select_related("activity"):
+                table.setdefault((ind.activity.code, tr_fold(ind.name)), []).append(ind.pk)
+                self._objects[ind.pk] = ind
             self._indicators[plan] = table
+            self._visible[int(plan)] = {pk for pks in table.values() for pk in pks}
         return self._indicators[plan]
 
     def _load_stored(self, plan_id: int | None, indicator_id) -> None:
@@ -300,7 +342,7 @@ class RealizationResource(resources.ModelResource):
 
     def save_instance(self, instance, is_create, row, **kwargs):
         """Collected per cell; the writer stores them all in ``after_import``."""
-        parsed = parse_figure(instance.raw_text, group_aliases()[0])
+        parsed = parse_figure(instance.raw_text, self.aliases)
         if parsed.state == "text" and instance.indicator.value_type != ValueType.MILESTONE:
             raise ValueError(f"“{parsed.raw}” bir sayı değil.")
         if parsed.groups:

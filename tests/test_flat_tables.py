@@ -220,3 +220,48 @@ def test_flat_imports_are_scoped_to_the_user(roles):
     result = IndicatorResource(user=roles["other_equality"]).import_data(inds, dry_run=False)
     assert result.has_errors()
     assert not Indicator.objects.filter(name="Sızma göstergesi").exists()
+
+
+@pytest.mark.parametrize("kind", ["natural keys", "indicator numbers"])
+def test_realization_flat_import_queries_do_not_grow_with_rows(
+    roles, kind, django_assert_max_num_queries
+):
+    """The lookups are made once per plan; the writer stores every cell at once."""
+    plan = mersin()
+    inds = list(
+        Indicator.objects.filter(activity__theme__plan=plan, value_type="count")
+        .select_related("activity")
+        .order_by("pk")[:40]
+    )
+
+    def dataset(n):
+        data = tablib.Dataset(
+            headers=[
+                "plan",
+                "faaliyet kodu",
+                "gösterge",
+                "gösterge no",
+                "yıl",
+                "grup",
+                "gerçekleşme",
+            ]
+        )
+        for ind in inds[:n]:
+            number = ind.pk if kind == "indicator numbers" else ""
+            data.append([plan.pk, ind.activity.code, ind.name, number, 2025, "", "7"])
+        return data
+
+    counts = []
+    for n in (5, 40):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            result = RealizationResource(user=roles["equality"]).import_data(
+                dataset(n), dry_run=True
+            )
+        assert not result.has_errors(), [str(e.error) for e in result.base_errors]
+        # django-import-export wraps each row in a savepoint; no other statement per row
+        sql = [q["sql"] for q in ctx.captured_queries]
+        counts.append(sum(1 for q in sql if "SAVEPOINT" not in q))
+    assert counts[1] <= counts[0], counts  # (the first import also reads the permissions)
