@@ -31,6 +31,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import tablib
 from django.conf import settings
 from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -940,17 +941,31 @@ def find_header(row_idx: int, values: list) -> HeaderMap | None:
 # ------------------------------------------------------------------ django-import-export
 
 
+def _whole(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def safe_xlsx_format():
-    """django-import-export's xlsx format with our checks first: openpyxl sees only a file
-    that passed :func:`check_xlsx_bytes`. Route the flat-table imports through it with
-    ``IMPORT_FORMATS = [plans.workbook.SafeXLSX, base_formats.CSV]`` in the settings (or
-    ``import_formats`` on the admin classes)."""
+    """django-import-export's xlsx format read by our reader, not openpyxl: the checks of
+    :func:`open_workbook` first, then the cells read by calamine in the limited child
+    process; the first sheet's first row is the header. The flat-table admins use it
+    (plans.exports_safe.SafeImportExportMixin)."""
     from import_export.formats.base_formats import XLSX
 
     class SafeXLSX(XLSX):
         def create_dataset(self, in_stream):
-            check_xlsx_bytes(bytes(in_stream))
-            return super().create_dataset(in_stream)
+            book = open_workbook(bytes(in_stream))
+            if not book.worksheets:
+                raise WorkbookError("Dosyada çalışma sayfası yok.")
+            rows, _merged = book.sheet_rows(book.worksheets[0])
+            data = tablib.Dataset()
+            if rows:
+                data.headers = ["" if v is None else str(v).strip() for v in rows[0]]
+                for row in rows[1:]:
+                    if any(v not in (None, "") for v in row):
+                        # 26.0 from calamine is the 26 typed (openpyxl gave an int)
+                        data.append([_whole(v) for v in row])
+            return data
 
     return SafeXLSX
 
