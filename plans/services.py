@@ -308,8 +308,8 @@ def build_plan(
     plan_fields: dict | None = None,
 ) -> tuple[Plan, BuildSummary, list[tuple[PlanRow, Indicator | None]]]:
     """Create a whole plan from rows. Returns the plan, a summary and, per row, the
-    indicator created for it (for realizations stored by the caller)."""
-    summary = BuildSummary()
+    indicator created for it (for realizations stored by the caller); the targets are in
+    ``summary.target_cells``, for the target writer."""
     if version is None:
         version = Plan.objects.filter(municipality=municipality, title=title).count() + 1
     plan = Plan.objects.create(
@@ -322,159 +322,178 @@ def build_plan(
         **(labels or {}),
         **(plan_fields or {}),
     )
-    aliases, groups = group_aliases()
-    resolver = UnitResolver(municipality)
-    level_keys = {(c, tr_fold(n)) for c, n in level_indicator_keys}
+    builder = _PlanBuilder(plan, level_indicator_keys)
+    activity_of_row = [builder.activity_for(row) for row in rows]
+    builder.save_structure()
+    row_indicator = [
+        (row, builder.indicator_for(row, activity))
+        for row, activity in zip(rows, activity_of_row, strict=True)
+    ]
+    bulk_insert(builder.indicators)
+    return plan, builder.finish(), row_indicator
 
-    themes: dict[tuple, Theme] = {}
-    goals: dict[tuple, Goal] = {}
-    strategies: dict[tuple, Strategy] = {}
-    activities: list[Activity] = []
-    activity_units: list[tuple[Activity, list[Unit], list[Unit]]] = []
-    activity_of_row: list[Activity] = []
-    code_seen: dict[tuple, SourceRef] = {}
-    positions: Counter = Counter()
 
-    def next_position(parent) -> int:
+class _PlanBuilder:
+    """The levels, activities and indicators of one new plan, built row by row and
+    inserted in bulk (a fixed number of queries whatever the number of rows)."""
+
+    def __init__(self, plan: Plan, level_indicator_keys: Iterable[tuple[str, str]]):
+        self.plan = plan
+        self.summary = BuildSummary()
+        aliases, _groups = group_aliases()
+        self.parse = figure_parser(aliases)
+        self.resolver = UnitResolver(plan.municipality)
+        self.level_keys = {(c, tr_fold(n)) for c, n in level_indicator_keys}
+        self.themes: dict[tuple, Theme] = {}
+        self.goals: dict[tuple, Goal] = {}
+        self.strategies: dict[tuple, Strategy] = {}
+        self.activities: list[Activity] = []
+        self.activity_units: list[tuple[Activity, list[Unit], list[Unit]]] = []
+        self.code_seen: dict[tuple, SourceRef] = {}
+        self.positions: Counter = Counter()
+        self.last_activity_key = None
+        self.indicators: list[Indicator] = []
+        self.targets: list[TargetCell] = []
+        self.activity_targets_done: set[int] = set()
+        self.position_in_activity: Counter = Counter()
+        self.value_types: dict[tuple, str] = {}
+        self.years = range(plan.first_year, plan.last_year + 1)
+
+    def next_position(self, parent) -> int:
         """1, 2, 3 ... within one parent, in the order rows come."""
-        positions[parent] += 1
-        return positions[parent]
+        self.positions[parent] += 1
+        return self.positions[parent]
 
-    last_activity_key = None
-
-    for row in rows:
+    def levels_for(self, row: PlanRow) -> tuple[tuple, Theme, Goal | None, Strategy | None]:
         tkey = (row.theme_code, row.theme_title)
-        theme = themes.get(tkey)
+        theme = self.themes.get(tkey)
         if theme is None:
-            theme = Theme(
-                plan=plan,
+            theme = self.themes[tkey] = Theme(
+                plan=self.plan,
                 code=row.theme_code[:20],
                 title=row.theme_title[:500] or row.theme_code or "Tema",
-                position=len(themes) + 1,
+                position=len(self.themes) + 1,
             )
-            themes[tkey] = theme
         goal = None
         if row.goal_code or row.goal_title:
             gkey = (tkey, row.goal_code, row.goal_title)
-            goal = goals.get(gkey)
+            goal = self.goals.get(gkey)
             if goal is None:
-                goal = Goal(
+                goal = self.goals[gkey] = Goal(
                     theme=theme,
                     code=row.goal_code[:20],
                     title=row.goal_title,
-                    position=next_position(tkey),
+                    position=self.next_position(tkey),
                 )
-                goals[gkey] = goal
         strategy = None
         if (row.strategy_code or row.strategy_title) and goal is not None:
             skey = (tkey, row.goal_code, row.goal_title, row.strategy_code, row.strategy_title)
-            strategy = strategies.get(skey)
+            strategy = self.strategies.get(skey)
             if strategy is None:
-                strategy = Strategy(
+                strategy = self.strategies[skey] = Strategy(
                     goal=goal,
                     code=row.strategy_code[:20],
                     title=row.strategy_title,
-                    position=next_position(skey[:3]),
+                    position=self.next_position(skey[:3]),
                 )
-                strategies[skey] = strategy
+        return tkey, theme, goal, strategy
+
+    def activity_for(self, row: PlanRow) -> Activity | None:
+        """The row's activity (a new one, or the one the row continues); None for a
+        grouping row only (a goal without actions)."""
+        tkey, theme, goal, strategy = self.levels_for(row)
         if not (row.activity_code or row.activity_title or clean_text(row.indicator)):
-            activity_of_row.append(None)  # a grouping row only (a goal without actions)
-            continue
+            return None
         akey = (
             row.activity_key
             if row.activity_key is not None
             else (tkey, id(goal), id(strategy), row.activity_code, row.activity_title)
         )
-        if akey != last_activity_key or not activities:
-            timing = parse_timing(row.timing)
-            activity = Activity(
-                theme=theme,
-                goal=goal,
-                strategy=strategy,
-                code=row.activity_code[:30],
-                title=row.activity_title or row.activity_code or "(adsız faaliyet)",
-                position=next_position(("activities", tkey)),
-                timing=timing["timing"],
-                start_year=timing["start_year"],
-                end_year=timing["end_year"],
-                timing_raw=clean_text(row.timing)[:200],
-                responsible_raw=clean_text(row.responsible),
-                partners_raw=clean_text(row.partners),
+        if akey == self.last_activity_key and self.activities:
+            return self.activities[-1]
+        timing = parse_timing(row.timing)
+        activity = Activity(
+            theme=theme,
+            goal=goal,
+            strategy=strategy,
+            code=row.activity_code[:30],
+            title=row.activity_title or row.activity_code or "(adsız faaliyet)",
+            position=self.next_position(("activities", tkey)),
+            timing=timing["timing"],
+            start_year=timing["start_year"],
+            end_year=timing["end_year"],
+            timing_raw=clean_text(row.timing)[:200],
+            responsible_raw=clean_text(row.responsible),
+            partners_raw=clean_text(row.partners),
+        )
+        self.activities.append(activity)
+        self.activity_units.append(
+            (
+                activity,
+                self.resolver.resolve_cell(row.responsible),
+                self.resolver.resolve_cell(row.partners),
             )
-            activities.append(activity)
-            activity_units.append(
+        )
+        self._note_code(row, tkey, activity)
+        self.last_activity_key = akey
+        return activity
+
+    def _note_code(self, row: PlanRow, tkey: tuple, activity: Activity) -> None:
+        if not activity.code:
+            return
+        ckey = (tkey, activity.code)
+        if ckey in self.code_seen:
+            self.summary.warnings.append(
+                f"{row.source.cell(row.columns.get('activity', ''))}: "
+                f"{activity.code} kodu bu temada daha önce de geçiyor "
+                f"({self.code_seen[ckey].cell()}); iki ayrı faaliyet olarak alındı."
+            )
+        else:
+            self.code_seen[ckey] = row.source
+
+    def save_structure(self) -> None:
+        self.summary.new_units = [u.name for u in self.resolver.save_new()]
+        bulk_insert(list(self.themes.values()))
+        bulk_insert(list(self.goals.values()))
+        bulk_insert(list(self.strategies.values()))
+        bulk_insert(self.activities)
+        for through, k in (
+            (Activity.responsible_units.through, 1),
+            (Activity.partner_units.through, 2),
+        ):
+            insert_rows(
+                through,
                 (
-                    activity,
-                    resolver.resolve_cell(row.responsible),
-                    resolver.resolve_cell(row.partners),
-                )
+                    {"activity_id": t[0].pk, "unit_id": u.pk}
+                    for t in self.activity_units
+                    for u in t[k]
+                ),
             )
-            if activity.code:
-                ckey = (tkey, activity.code)
-                if ckey in code_seen:
-                    summary.warnings.append(
-                        f"{row.source.cell(row.columns.get('activity', ''))}: "
-                        f"{activity.code} kodu bu temada daha önce de geçiyor "
-                        f"({code_seen[ckey].cell()}); iki ayrı faaliyet olarak alındı."
-                    )
-                else:
-                    code_seen[ckey] = row.source
-            last_activity_key = akey
-        activity_of_row.append(activities[-1])
 
-    summary.new_units = [u.name for u in resolver.save_new()]
-    bulk_insert(list(themes.values()))
-    bulk_insert(list(goals.values()))
-    bulk_insert(list(strategies.values()))
-    bulk_insert(activities)
-    through_r = Activity.responsible_units.through
-    through_p = Activity.partner_units.through
-    insert_rows(
-        through_r,
-        ({"activity_id": a.pk, "unit_id": u.pk} for a, rs, _ in activity_units for u in rs),
-    )
-    insert_rows(
-        through_p,
-        ({"activity_id": a.pk, "unit_id": u.pk} for a, _, ps in activity_units for u in ps),
-    )
-
-    indicators: list[Indicator] = []
-    row_indicator: list[tuple[PlanRow, Indicator | None]] = []
-    targets: list[TargetCell] = []
-    activity_targets_done: set[int] = set()
-    position_in_activity: dict[int, int] = {}
-    years = range(first_year, last_year + 1)
-    parse = figure_parser(aliases)
-    activity_field = Indicator._meta.get_field("activity")
-    value_types: dict[tuple, str] = {}
-
-    for row, activity in zip(rows, activity_of_row, strict=True):
+    def indicator_for(self, row: PlanRow, activity: Activity | None) -> Indicator | None:
+        """The row's indicator (unsaved, inserted with the others) and its target cells."""
         if activity is None:
-            row_indicator.append((row, None))
-            continue
-        if id(activity) not in activity_targets_done:
-            activity_targets_done.add(id(activity))
+            return None
+        if id(activity) not in self.activity_targets_done:
+            self.activity_targets_done.add(id(activity))
             for year, raw in sorted(row.activity_targets.items()):
-                parsed = parse(raw)
-                targets.append(TargetCell(None, activity, year, parsed))
+                self.targets.append(TargetCell(None, activity, year, self.parse(raw)))
         name = clean_text(row.indicator)
         if not name:
-            row_indicator.append((row, None))
-            continue
-        baseline = parse(row.baseline)
-        parsed_targets = {y: parse(v) for y, v in row.targets.items()}
-        parsed_real = {y: parse(v) for y, v in row.realizations.items()}
-        position_in_activity[id(activity)] = position_in_activity.get(id(activity), 0) + 1
-        figures = [baseline, *parsed_targets.values(), *parsed_real.values()]
-        # parse() hands out one object per distinct cell value: same ids, same answer
-        vkey = (name, *map(id, figures))
-        value_type = value_types.get(vkey)
-        if value_type is None:
-            value_type = value_types[vkey] = infer_value_type(name, figures)
-        is_level = (activity.code, tr_fold(name)) in level_keys or value_type == ValueType.PERCENT
+            return None
+        baseline = self.parse(row.baseline)
+        parsed_targets = {y: self.parse(v) for y, v in row.targets.items()}
+        parsed_real = {y: self.parse(v) for y, v in row.realizations.items()}
+        self.position_in_activity[id(activity)] += 1
+        value_type = self._value_type(
+            name, [baseline, *parsed_targets.values(), *parsed_real.values()]
+        )
+        is_level = (activity.code, tr_fold(name)) in self.level_keys or (
+            value_type == ValueType.PERCENT
+        )
         indicator = Indicator(
             activity_id=activity.pk,  # saved above; no descriptor, no router check
-            position=position_in_activity[id(activity)],
+            position=self.position_in_activity[id(activity)],
             name=name,
             unit_of_measure="%" if value_type == ValueType.PERCENT else "",
             value_type=value_type,
@@ -485,24 +504,35 @@ def build_plan(
             baseline_value=baseline.value if baseline.state == FigureState.VALUE else None,
             baseline_raw=baseline.raw[:300],
         )
-        activity_field.set_cached_value(indicator, activity)  # indicator.activity: no query
-        indicators.append(indicator)
-        row_indicator.append((row, indicator))
+        _ACTIVITY_FIELD.set_cached_value(indicator, activity)  # indicator.activity: no query
+        self.indicators.append(indicator)
         for year, parsed in sorted(parsed_targets.items()):
-            if year not in years:
-                summary.warnings.append(
+            if year not in self.years:
+                self.summary.warnings.append(
                     f"{row.source.cell()}: {year} yılı planın dönemi dışında; hedef alınmadı."
                 )
                 continue
-            targets.append(TargetCell(indicator, None, year, parsed))
-    bulk_insert(indicators)
-    summary.target_cells = targets  # stored by the caller, through the target writer
+            self.targets.append(TargetCell(indicator, None, year, parsed))
+        return indicator
 
-    summary.themes = len(themes)
-    summary.goals = len(goals)
-    summary.strategies = len(strategies)
-    summary.activities = len(activities)
-    summary.indicators = len(indicators)
-    summary.targets = sum(t.rows for t in targets if t.indicator is not None)
-    summary.activity_targets = sum(t.rows for t in targets if t.indicator is None)
-    return plan, summary, row_indicator
+    def _value_type(self, name: str, figures: list[ParsedFigure]) -> str:
+        # parse() hands out one object per distinct cell value: same ids, same answer
+        vkey = (name, *map(id, figures))
+        if vkey not in self.value_types:
+            self.value_types[vkey] = infer_value_type(name, figures)
+        return self.value_types[vkey]
+
+    def finish(self) -> BuildSummary:
+        summary = self.summary
+        summary.target_cells = self.targets  # stored by the caller, through the writer
+        summary.themes = len(self.themes)
+        summary.goals = len(self.goals)
+        summary.strategies = len(self.strategies)
+        summary.activities = len(self.activities)
+        summary.indicators = len(self.indicators)
+        summary.targets = sum(t.rows for t in self.targets if t.indicator is not None)
+        summary.activity_targets = sum(t.rows for t in self.targets if t.indicator is None)
+        return summary
+
+
+_ACTIVITY_FIELD = Indicator._meta.get_field("activity")
