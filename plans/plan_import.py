@@ -302,60 +302,73 @@ def _max_cells() -> int:
     return settings.IMPORT_MAX_CELLS
 
 
-def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goals) -> str | None:
-    """Read one row below a header into ``result``; returns a table title if it is one."""
-    cols = header.columns
+def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goals) -> None:
+    """Read one row below a header into ``result``."""
+    activity_text = clean_text(header.get(values, "activity"))
+    if "code" in header.columns and clean_text(header.get(values, "code")):
+        activity_text = f"{clean_text(header.get(values, 'code'))} {activity_text}".strip()
+    if _grouping_row(result, header, state, values, texts, activity_text, preamble_goals):
+        return
+    _level_columns(header, state, values, sheet)
+    _continued_title(result, state, activity_text)
+    act = _row_activity(result, header, state, SourceRef(sheet, row_idx), values, activity_text)
+    if act is None:
+        return
+    _error_cells(result, header, sheet, row_idx, values)
+    _indicator_rows(result, header, state, SourceRef(sheet, row_idx), values, act)
+
+
+_LEVEL_KEYS = ("aim", "objective", "strategy", "theme")
+
+
+def _grouping_row(result, header, state, values, texts, activity_text, preamble_goals) -> bool:
+    """A row between the activities (theme, goal or strategy, merged across or not; a
+    keyword row "TEMA | 1.EĞİTİM"), or a line of text continuing the activity above:
+    taken here (True), or an activity row to read further (False)."""
     get = header.get
+    # "TEMA | 1.EĞİTİM", "STRATEJİ 1.1. | ...": a keyword row, whatever columns it spans
+    if len(texts) <= 3 and KEYWORD_ROW_RE.match(tr_fold(texts[0])):
+        g = _grouping(" ".join(texts))
+        if g is not None:
+            _apply_grouping(result, state, g, preamble_goals)
+            return True
     grouping_cols = header.grouping_columns
     other = [
         v
         for i, v in enumerate(values)
         if v is not None and i not in grouping_cols and clean_text(v)
     ]
-    activity_text = clean_text(get(values, "activity"))
-    if "code" in cols and clean_text(get(values, "code")):
-        activity_text = f"{clean_text(get(values, 'code'))} {activity_text}".strip()
+    in_level_columns = any(clean_text(get(values, k)) for k in _LEVEL_KEYS)
+    if other or in_level_columns:
+        return False
+    only_grouping_columns = not activity_text or len(texts) > 1
+    g = _grouping(" ".join(texts)) if (only_grouping_columns or not activity_text) else None
+    if g is None and activity_text:
+        g = _grouping(activity_text)
+        if g is not None and g[0] == "goal" and re.match(r"^\d+\.\d+\.\d+", activity_text):
+            g = None
+    if g is not None:
+        _apply_grouping(result, state, g, preamble_goals)
+        return True
+    if activity_text and re.match(r"^\d+(\.\d+)+", activity_text):
+        return False  # an activity with nothing else filled in: read it below
+    if state.activity and activity_text:
+        # a line of the activity text that Word put in a row of its own
+        _extend_title(result, state, activity_text)
+        return True
+    return not state.activity  # text above the first activity that names nothing we know
 
-    # "TEMA | 1.EĞİTİM", "STRATEJİ 1.1. | ...": a keyword row, whatever columns it spans
-    if len(texts) <= 3 and KEYWORD_ROW_RE.match(tr_fold(texts[0])):
-        g = _grouping(" ".join(texts))
-        if g is not None:
-            _apply_grouping(result, state, g, preamble_goals)
-            return None
-    # a row between the activities: theme, goal or strategy (merged across or not)
-    in_level_columns = any(
-        clean_text(get(values, k)) for k in ("aim", "objective", "strategy", "theme")
-    )
-    if not other and not in_level_columns:
-        only_grouping_columns = not activity_text or len(texts) > 1
-        joined = " ".join(texts)
-        g = _grouping(joined) if (only_grouping_columns or not activity_text) else None
-        if (
-            g is None
-            and activity_text
-            and not any(
-                clean_text(get(values, k)) for k in ("aim", "objective", "strategy", "theme")
-            )
-        ):
-            g = _grouping(activity_text)
-            if g is not None and g[0] == "goal" and re.match(r"^\d+\.\d+\.\d+", activity_text):
-                g = None
-        if g is not None:
-            _apply_grouping(result, state, g, preamble_goals)
-            return
-        if activity_text and re.match(r"^\d+(\.\d+)+", activity_text):
-            pass  # an activity with nothing else filled in: read it below
-        elif state.activity and activity_text:
-            # a line of the activity text that Word put in a row of its own
-            state.activity["title"] += " " + activity_text
-            for r in result.rows:
-                if r.activity_key == state.activity_no:
-                    r.activity_title = state.activity["title"]
-            return
-        elif not state.activity:
-            return None  # text above the first activity that names nothing we know
 
-    # grouping columns (Narlıdere), merged down: a blank cell keeps the value above
+def _extend_title(result, state, text: str) -> None:
+    state.activity["title"] += " " + text
+    for r in result.rows:
+        if r.activity_key == state.activity_no:
+            r.activity_title = state.activity["title"]
+
+
+def _level_columns(header, state, values, sheet) -> None:
+    """Grouping columns (Narlıdere), merged down: a blank cell keeps the value above."""
+    cols, get = header.columns, header.get
     if "theme" in cols and clean_text(get(values, "theme")):
         code, title = split_code(
             re.sub(r"^(?i:tema)\s*[:\-]?\s*", "", clean_text(get(values, "theme")))
@@ -374,10 +387,11 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
             state.goal, state.strategy = (code, title), ("", "")
     if sub_col and clean_text(get(values, sub_col)):
         state.strategy = _level_cell(get(values, sub_col))
-
     if not state.theme[0] and not state.theme[1]:
         state.theme = ("", sheet)
 
+
+def _continued_title(result, state, activity_text: str) -> None:
     if (
         state.activity
         and activity_text.startswith("(")
@@ -385,11 +399,14 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
         and activity_text != state.activity_text
     ):
         # "(Örneğin hamilelik, ...)": the activity's text went on in the next row
-        state.activity["title"] += " " + activity_text
-        for r in result.rows:
-            if r.activity_key == state.activity_no:
-                r.activity_title = state.activity["title"]
+        _extend_title(result, state, activity_text)
         state.activity_text = activity_text
+
+
+def _row_activity(result, header, state, source: SourceRef, values, activity_text) -> dict | None:
+    """The activity the row belongs to (a new one or the one above); None when the row
+    holds no activity (a level without actions, or an error)."""
+    cols, get = header.columns, header.get
     key_activity = clean_text(get(values, "key_activity"))
     same_activity = bool(state.activity) and (
         (key_activity and key_activity == state.activity.get("key"))
@@ -397,20 +414,20 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
     )
     if not activity_text and state.activity and state.strategy != state.activity["parents"][2]:
         # a new objective (or aim) with no action under it: keep the level itself
-        result.rows.append(_level_row(state, SourceRef(sheet, row_idx)))
+        result.rows.append(_level_row(state, source))
         state.activity = {}
         return None
     if activity_text == "" and not state.activity:
         result.errors.append(
             WorkbookIssue(
                 "Faaliyet hücresi boş ve üstünde bir faaliyet yok.",
-                sheet=sheet,
-                row=row_idx,
+                sheet=source.sheet,
+                row=source.row,
                 column=cols.get("activity", 0) + 1,
                 header=header.texts.get(cols.get("activity"), ""),
             )
         )
-        return
+        return None
     if not same_activity:
         code, title = split_code(activity_text)
         state.activity_no += 1
@@ -426,14 +443,14 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
         }
         state.seen_indicators = {}
     else:
-        act = state.activity
         for name in ("timing", "responsible", "partners"):
-            if not act[name] and get(values, name) is not None:
-                act[name] = _multiline(get(values, name))
-    act = state.activity
-    theme, goal, strategy = act["parents"]
+            if not state.activity[name] and get(values, name) is not None:
+                state.activity[name] = _multiline(get(values, name))
+    return state.activity
 
-    # error values of formulas are reported, not imported
+
+def _error_cells(result, header, sheet, row_idx, values) -> None:
+    """Error values of formulas are reported, not imported."""
     for idx, v in enumerate(values):
         if is_error_value(v):
             result.errors.append(
@@ -447,11 +464,15 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
                 )
             )
 
+
+def _indicator_rows(result, header, state, source: SourceRef, values, act: dict) -> None:
+    """One PlanRow per indicator named in the row (or one for the activity alone)."""
+    cols, get = header.columns, header.get
+    theme, goal, strategy = act["parents"]
     names = split_indicators(get(values, "indicator")) if "indicator" in cols else []
     targets = {y: _raw(values, i) for y, i in header.target_years.items()}
     realization = _raw(values, cols["realization"]) if "realization" in cols else None
     by_year = {y: _raw(values, i) for y, i in header.realization_years.items()}
-    level = tr_fold(clean_text(get(values, "key_target_level")))
     base = dict(
         theme_code=theme[0],
         theme_title=theme[1],
@@ -467,7 +488,7 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
         activity_key=state.activity_no,
         columns={
             "activity": header.texts.get(cols.get("activity"), ""),
-            "level": level,
+            "level": tr_fold(clean_text(get(values, "key_target_level"))),
             "baseline": "1" if "baseline" in cols else "",
         },
     )
@@ -477,8 +498,8 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
         real_cell = {"__report__": realization}
     if not names:
         if not any(r.activity_key == state.activity_no for r in result.rows):
-            result.rows.append(PlanRow(**base, targets=targets, source=SourceRef(sheet, row_idx)))
-        return None
+            result.rows.append(PlanRow(**base, targets=targets, source=source))
+        return
     for n, name in enumerate(names):
         folded = tr_fold(name)
         if folded in state.seen_indicators:
@@ -487,14 +508,14 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
                     f"“{name}” göstergesi bu faaliyette ikinci kez geçiyor (ilki "
                     f"{state.seen_indicators[folded]}. satırda). Satır iki kez yapıştırılmış "
                     "olabilir.",
-                    sheet=sheet,
-                    row=row_idx,
+                    sheet=source.sheet,
+                    row=source.row,
                     column=cols["indicator"] + 1,
                     header=header.texts.get(cols["indicator"], ""),
                 )
             )
             continue
-        state.seen_indicators[folded] = row_idx
+        state.seen_indicators[folded] = source.row
         first = n == 0
         result.rows.append(
             PlanRow(
@@ -503,10 +524,9 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
                 baseline=_raw(values, cols["baseline"]) if first and "baseline" in cols else "",
                 targets=targets if first else {},
                 realizations=dict(real_cell) if first else {},
-                source=SourceRef(sheet, row_idx),
+                source=source,
             )
         )
-    return None
 
 
 def _settle_activity_targets(result: ParsedPlan) -> None:
