@@ -77,16 +77,16 @@ class Realization(Figure):
     )
     entered_at = models.DateTimeField(_("girilme"), auto_now_add=True)
     updated_at = models.DateTimeField(_("güncellenme"), auto_now=True)
-    return_comment = models.TextField(_("iade açıklaması"), blank=True)
+    return_comment = models.TextField(_("İade açıklaması"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("inceleyen"),
+        verbose_name=_("İnceleyen"),
     )
-    reviewed_at = models.DateTimeField(_("inceleme"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("İnceleme"), null=True, blank=True)
     version = models.PositiveIntegerField(
         _("sürüm"), default=1, help_text=_("Aynı anda düzenlemeyi fark etmek için.")
     )
@@ -163,7 +163,7 @@ class YearEvent(models.Model):
 
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("yıl"))
-    action = models.CharField(_("işlem"), max_length=10, choices=Action)
+    action = models.CharField(_("İşlem"), max_length=10, choices=Action)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
