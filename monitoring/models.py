@@ -232,8 +232,14 @@ class FigureChange(models.Model):
     group_label = models.CharField(_("gruplar"), max_length=300, blank=True)
     old_text = models.CharField(_("eski değer"), max_length=500, blank=True)
     new_text = models.CharField(_("yeni değer"), max_length=500, blank=True)
-    old_status = models.CharField(_("eski durum"), max_length=10, blank=True)
-    new_status = models.CharField(_("yeni durum"), max_length=10, blank=True)
+    # a realization's approval state before and after (a target has none): shown with
+    # its Turkish label ("Onaylandı"), stored as the code ("approved")
+    old_status = models.CharField(
+        _("eski durum"), max_length=10, blank=True, choices=Realization.Status
+    )
+    new_status = models.CharField(
+        _("yeni durum"), max_length=10, blank=True, choices=Realization.Status
+    )
     reason = models.TextField(_("gerekçe"), blank=True)
     source = models.CharField(_("nereden"), max_length=30, blank=True)
     user = models.ForeignKey(
