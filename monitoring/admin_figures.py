@@ -305,6 +305,13 @@ admin.site.unregister(Activity)
 admin.site.unregister(Plan)
 
 
+def _status_change(change: FigureChange) -> str:
+    """ "Gönderildi → Onaylandı", the labels rather than the stored codes; "" for a target."""
+    if not (change.old_status or change.new_status):
+        return ""
+    return f"{change.get_old_status_display() or '∅'} → {change.get_new_status_display() or '∅'}"
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(CellsAdminMixin, SafeImportExportMixin, plan_admin.IndicatorAdmin):
     resource_classes = [IndicatorResource]
@@ -332,16 +339,18 @@ class IndicatorAdmin(CellsAdminMixin, SafeImportExportMixin, plan_admin.Indicato
             return _("Henüz değişiklik yok.")
         return format_html(
             "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
-            "</tr>{}</table>",
+            "<th>{}</th></tr>{}</table>",
             _("zaman"),
             _("kullanıcı"),
             _("tür"),
             _("yıl"),
             _("eski → yeni"),
+            _("onay durumu"),
             _("gerekçe"),
             format_html_join(
                 "",
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td>"
+                "<td>{}</td></tr>",
                 (
                     (
                         localtime(c.at).strftime("%d.%m.%Y %H:%M"),
@@ -350,6 +359,7 @@ class IndicatorAdmin(CellsAdminMixin, SafeImportExportMixin, plan_admin.Indicato
                         c.year,
                         c.old_text or "∅",
                         c.new_text or "∅",
+                        _status_change(c),
                         c.reason,
                     )
                     for c in changes

@@ -1,18 +1,27 @@
 """Chasing: which unit still owes which figures for the open year, and the reminder
-e-mail to its contacts (Django e-mail; console backend unless SMTP is configured)."""
+e-mail to its contacts (Django e-mail; console backend unless SMTP is configured): the
+missing indicators, a link to the unit's entry page (SITE_URL) and the unit's blank form
+attached. Text in templates/monitoring/email/."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db.models import Exists, OuterRef, Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from plans.models import Indicator, Plan, Unit
-from plans.text import tr_sort_key
+from plans.text import tr_fold, tr_sort_key
 
 from .models import Realization
+from .report import CONTENT_TYPES, report_bytes, report_filename
+
+XLSX = CONTENT_TYPES["xlsx"]
 
 
 @dataclass
@@ -49,23 +58,48 @@ def missing_by_unit(plan: Plan, year: int) -> list[UnitDebt]:
     return sorted(debts.values(), key=lambda d: (-len(d.missing), tr_sort_key(d.unit.name)))
 
 
+def plan_name(plan: Plan) -> str:
+    """The plan as a sentence names it, the municipality once: "Mersin Büyükşehir
+    Belediyesi Yerel Eşitlik Eylem Planı" (its title already says whose it is), else
+    "Narlıdere Belediyesi Eylem Planı"."""
+    municipality = plan.municipality.name
+    stem = re.sub(r"\s+(büyükşehir\s+)?belediyesi$", "", tr_fold(municipality))
+    if stem and stem in tr_fold(plan.title):
+        return plan.title
+    return f"{municipality} {plan.title}"
+
+
+def entry_url(plan: Plan, year: int, unit: Unit) -> str:
+    """The yearly entry page for the unit's figures, as an absolute address (SITE_URL)."""
+    path = reverse("admin:monitoring_realization_yearly_entry")
+    query = urlencode({"plan": plan.pk, "year": year, "unit": unit.pk})
+    return f"{settings.SITE_URL}{path}?{query}"
+
+
 def reminder_text(plan: Plan, year: int, debt: UnitDebt) -> tuple[str, str]:
-    subject = f"[YEEP] {year} gerçekleşmeleri: {len(debt.missing)} gösterge bekleniyor"
-    lines = [
-        f"Sayın {debt.unit.name} yetkilisi,",
-        "",
-        f"{plan.municipality.name} {plan.title} için {year} yılı gerçekleşmelerinden "
-        f"{len(debt.missing)} gösterge henüz girilmedi ({debt.entered}/{debt.total} girildi):",
-        "",
-        *[f"- {ind.activity.code} {ind.name}" for ind in debt.missing],
-        "",
-        "Rakamları sisteme kendiniz girebilir ya da size gönderilen Excel formunu doldurup "
-        "eşitlik birimine iletebilirsiniz.",
-        "",
-        "Teşekkürler,",
-        "Eşitlik Birimi",
-    ]
-    return subject, "\n".join(lines)
+    context = {
+        "plan_name": plan_name(plan),
+        "year": str(year),
+        "unit": debt.unit,
+        "missing": debt.missing,
+        "missing_count": len(debt.missing),
+        "entered": debt.entered,
+        "total": debt.total,
+        "entry_url": entry_url(plan, year, debt.unit),
+        "form_name": report_filename(plan, year, debt.unit, empty=True),
+    }
+    subject = render_to_string("monitoring/email/reminder_subject.txt", context)
+    body = render_to_string("monitoring/email/reminder.txt", context)
+    return " ".join(subject.split()), body.strip() + "\n"
+
+
+def reminder_message(plan: Plan, year: int, debt: UnitDebt) -> EmailMessage:
+    """The reminder to a unit's contacts, with the unit's blank form attached."""
+    subject, body = reminder_text(plan, year, debt)
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, debt.unit.emails)
+    blank = report_bytes(plan, year, unit=debt.unit, with_realizations=False)
+    message.attach(report_filename(plan, year, debt.unit, empty=True), blank, XLSX)
+    return message
 
 
 @dataclass
@@ -84,8 +118,8 @@ def send_reminders(plan: Plan, year: int, *, dry_run: bool = False) -> ReminderR
         if not emails:
             result.no_contact.append(debt.unit)
             continue
-        subject, body = reminder_text(plan, year, debt)
-        messages.append(EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, emails))
+        if not dry_run:
+            messages.append(reminder_message(plan, year, debt))
         result.sent.append((debt.unit, emails))
     if messages and not dry_run:
         get_connection().send_messages(messages)

@@ -77,16 +77,16 @@ class Realization(Figure):
     )
     entered_at = models.DateTimeField(_("girilme"), auto_now_add=True)
     updated_at = models.DateTimeField(_("güncellenme"), auto_now=True)
-    return_comment = models.TextField(_("iade açıklaması"), blank=True)
+    return_comment = models.TextField(_("İade açıklaması"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("inceleyen"),
+        verbose_name=_("İnceleyen"),
     )
-    reviewed_at = models.DateTimeField(_("inceleme"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("İnceleme"), null=True, blank=True)
     version = models.PositiveIntegerField(
         _("sürüm"), default=1, help_text=_("Aynı anda düzenlemeyi fark etmek için.")
     )
@@ -163,7 +163,7 @@ class YearEvent(models.Model):
 
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField(_("yıl"))
-    action = models.CharField(_("işlem"), max_length=10, choices=Action)
+    action = models.CharField(_("İşlem"), max_length=10, choices=Action)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -232,8 +232,14 @@ class FigureChange(models.Model):
     group_label = models.CharField(_("gruplar"), max_length=300, blank=True)
     old_text = models.CharField(_("eski değer"), max_length=500, blank=True)
     new_text = models.CharField(_("yeni değer"), max_length=500, blank=True)
-    old_status = models.CharField(_("eski durum"), max_length=10, blank=True)
-    new_status = models.CharField(_("yeni durum"), max_length=10, blank=True)
+    # a realization's approval state before and after (a target has none): shown with
+    # its Turkish label ("Onaylandı"), stored as the code ("approved")
+    old_status = models.CharField(
+        _("eski durum"), max_length=10, blank=True, choices=Realization.Status
+    )
+    new_status = models.CharField(
+        _("yeni durum"), max_length=10, blank=True, choices=Realization.Status
+    )
     reason = models.TextField(_("gerekçe"), blank=True)
     source = models.CharField(_("nereden"), max_length=30, blank=True)
     user = models.ForeignKey(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from plans.models import Activity, FigureState, Indicator, Plan, ValueType
+from plans.models import Activity, FigureState, Indicator, Plan, Target, ValueType
 from plans.services import figure_objects, group_aliases
 from plans.text import clean_text, parse_figure, split_code, tr_fold
 from plans.workbook import (
@@ -29,6 +29,7 @@ from plans.workbook import (
 
 from .audit import FigureRefused, cell_text
 from .models import Realization
+from .realization_preview import RowFacts, row_facts
 from .realizations import RealizationChange, check_realizations, realizations_apply
 
 TITLE_YEAR_RE = re.compile(r"(20\d\d)\s*yılı\s*gerçekleşme", re.IGNORECASE)
@@ -58,6 +59,7 @@ class PreviewLine:
     old: str
     new: str
     reason: str = ""
+    facts: RowFacts = field(default_factory=RowFacts)
 
 
 @dataclass
@@ -68,21 +70,89 @@ class RealizationImportResult:
     counts: dict[str, int] = field(default_factory=dict)
     dry_run: bool = True
     warnings: list[str] = field(default_factory=list)
+    plan_from_file: bool = False  # read from the hidden keys, not chosen
+    year_from_file: bool = False  # read from the title row, not chosen
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for line in self.lines if line.facts.flags)
 
 
 def _value_at(values: list, idx: int | None):
     return None if idx is None or idx >= len(values) else values[idx]
 
 
+def _header_issues(header: HeaderMap, sheet: str, row_idx: int, year: int | None) -> list:
+    """What a header row lacks for reading realizations back."""
+    cols, issues = header.columns, []
+    if header.realization_column(year) is None:
+        issues.append(
+            WorkbookIssue(
+                "“Gerçekleşme” sütunu yok; gerçekleşmeler bu sütundan okunur.",
+                sheet=sheet,
+                row=row_idx,
+            )
+        )
+    if "key_indicator" not in cols and not ("indicator" in cols and "activity" in cols):
+        issues.append(
+            WorkbookIssue(
+                "Satırları eşleştirecek sütun yok: gizli “yeep:gösterge” "
+                "sütunu ya da “Faaliyet” ve “Gösterge” sütunları gerekli.",
+                sheet=sheet,
+                row=row_idx,
+            )
+        )
+    return issues
+
+
+def _sheet_row(sheet: str, row_idx: int, values: list, header: HeaderMap, year: int | None):
+    """One data row under ``header``, or None for a theme, goal or strategy row."""
+    cols = header.columns
+    key_raw = header.get(values, "key_indicator")
+    name = clean_text(header.get(values, "indicator"))
+    if key_raw in (None, "") and not name:
+        return None
+    key = None
+    if key_raw not in (None, ""):
+        try:
+            key = int(str(key_raw).strip())
+        except ValueError:
+            raise WorkbookError(
+                WorkbookIssue(
+                    f"Anahtar “{key_raw}” bir gösterge numarası değil; gizli sütunları "
+                    "değiştirmeyin.",
+                    sheet=sheet,
+                    row=row_idx,
+                    column=cols["key_indicator"] + 1,
+                    header=header.texts.get(cols["key_indicator"], ""),
+                )
+            ) from None
+    real_col = header.realization_column(year)
+    return SheetRow(
+        sheet=sheet,
+        row=row_idx,
+        key=key,
+        activity_code=split_code(header.get(values, "activity"))[0],
+        indicator_name=name,
+        raw=_value_at(values, real_col),
+        real_col=real_col,
+        reason=clean_text(header.get(values, "deviation")) if "deviation" in cols else None,
+        note=clean_text(header.get(values, "note")) if "note" in cols else None,
+        header=header,
+    )
+
+
 def _read_rows(source, year: int | None = None) -> tuple[list[SheetRow], int | None]:
+    """The data rows of every sheet and the year of the title row ("2025 YILI
+    GERÇEKLEŞME RAPORU"), which also picks the realization column when no year is given."""
+    from django.conf import settings
+
     wb = open_workbook(source)
     rows: list[SheetRow] = []
     title_year = None
     counter = [0]
     found_header = False
     missing: list[WorkbookIssue] = []
-    from django.conf import settings
-
     for ws in wb.worksheets:
         header: HeaderMap | None = None
         for row_idx, values in iter_sheet_rows(
@@ -93,71 +163,18 @@ def _read_rows(source, year: int | None = None) -> tuple[list[SheetRow], int | N
             candidate = find_header(row_idx, values)
             if candidate is not None:
                 if header is None or candidate.signature != header.signature:
-                    header = candidate
-                    found_header = True
-                    cols = header.columns
-                    if header.realization_column(year) is None:
-                        missing.append(
-                            WorkbookIssue(
-                                "“Gerçekleşme” sütunu yok; gerçekleşmeler bu sütundan okunur.",
-                                sheet=ws.title,
-                                row=row_idx,
-                            )
-                        )
-                    if "key_indicator" not in cols and not (
-                        "indicator" in cols and "activity" in cols
-                    ):
-                        missing.append(
-                            WorkbookIssue(
-                                "Satırları eşleştirecek sütun yok: gizli “yeep:gösterge” "
-                                "sütunu ya da “Faaliyet” ve “Gösterge” sütunları gerekli.",
-                                sheet=ws.title,
-                                row=row_idx,
-                            )
-                        )
+                    header, found_header = candidate, True
+                    missing += _header_issues(header, ws.title, row_idx, year)
                 continue
             if header is None:
                 m = TITLE_YEAR_RE.search(" ".join(clean_text(v) for v in values if v))
                 if m:
                     title_year = int(m.group(1))
+                    year = year or title_year  # no year chosen: the title's
                 continue
-            cols = header.columns
-            key_raw = header.get(values, "key_indicator")
-            name = clean_text(header.get(values, "indicator"))
-            if key_raw in (None, "") and not name:
-                continue  # theme, goal or strategy row
-            key = None
-            if key_raw not in (None, ""):
-                try:
-                    key = int(str(key_raw).strip())
-                except ValueError:
-                    raise WorkbookError(
-                        WorkbookIssue(
-                            f"Anahtar “{key_raw}” bir gösterge numarası değil; gizli sütunları "
-                            "değiştirmeyin.",
-                            sheet=ws.title,
-                            row=row_idx,
-                            column=cols["key_indicator"] + 1,
-                            header=header.texts.get(cols["key_indicator"], ""),
-                        )
-                    ) from None
-            activity_code = split_code(header.get(values, "activity"))[0]
-            rows.append(
-                SheetRow(
-                    sheet=ws.title,
-                    row=row_idx,
-                    key=key,
-                    activity_code=activity_code,
-                    indicator_name=name,
-                    raw=_value_at(values, header.realization_column(year)),
-                    real_col=header.realization_column(year),
-                    reason=clean_text(header.get(values, "deviation"))
-                    if "deviation" in cols
-                    else None,
-                    note=clean_text(header.get(values, "note")) if "note" in cols else None,
-                    header=header,
-                )
-            )
+            row = _sheet_row(ws.title, row_idx, values, header, year)
+            if row is not None:
+                rows.append(row)
     if missing:
         raise WorkbookError(missing)
     if not found_header:
@@ -180,47 +197,44 @@ def _issue(r: SheetRow, field_name: str, message: str) -> WorkbookIssue:
     )
 
 
-def preview_realizations(
-    *,
-    source,
-    year: int,
-    plan: Plan | None = None,
-    user=None,
-    plans=None,
-    unit_id: int | None = None,
-) -> tuple[RealizationImportResult, list[RealizationChange]]:
-    """``plans``: the plans the user may touch (others are refused); ``unit_id``: a
-    directorate user's unit, whose indicators only may be changed."""
-    rows, title_year = _read_rows(source, year)
-    errors: list[WorkbookIssue] = []
+def _plan_of_file(rows: list[SheetRow], plans) -> Plan:
+    """The plan the file's hidden keys point at, among ``plans``."""
     keys = {r.key for r in rows if r.key is not None}
+    plan_ids = (
+        set(
+            Indicator.objects.filter(pk__in=keys).values_list("activity__theme__plan_id", flat=True)
+        )
+        if keys
+        else set()
+    )
+    if len(plan_ids) != 1:
+        raise WorkbookError(
+            "Dosyanın hangi plana ait olduğu anlaşılamadı"
+            + (
+                " (gizli anahtarlar birden çok plana işaret ediyor)."
+                if plan_ids
+                else " (gizli “yeep:gösterge” sütunu yok ya da boş). Planı seçin (--plan)."
+            )
+        )
+    plan = (
+        (plans if plans is not None else Plan.objects)
+        .select_related("municipality")
+        .filter(pk=plan_ids.pop())
+        .first()
+    )
     if plan is None:
-        plan_ids = (
-            set(
-                Indicator.objects.filter(pk__in=keys).values_list(
-                    "activity__theme__plan_id", flat=True
-                )
-            )
-            if keys
-            else set()
-        )
-        if len(plan_ids) != 1:
+        raise WorkbookError("Bu dosyadaki plan sizin belediyenize ait değil.")
+    return plan
+
+
+def _year_of(plan: Plan, year: int | None, title_year: int | None) -> int:
+    """The year given, else the one in the file's title ("2025 YILI GERÇEKLEŞME RAPORU")."""
+    if year is None:
+        if title_year is None:
             raise WorkbookError(
-                "Dosyanın hangi plana ait olduğu anlaşılamadı"
-                + (
-                    " (gizli anahtarlar birden çok plana işaret ediyor)."
-                    if plan_ids
-                    else " (gizli “yeep:gösterge” sütunu yok ya da boş). Planı seçin (--plan)."
-                )
+                "Dosyanın başlığında yıl yok (“2025 YILI GERÇEKLEŞME RAPORU” gibi): yılı seçin."
             )
-        plan = (
-            (plans if plans is not None else Plan.objects)
-            .select_related("municipality")
-            .filter(pk=plan_ids.pop())
-            .first()
-        )
-        if plan is None:
-            raise WorkbookError("Bu dosyadaki plan sizin belediyenize ait değil.")
+        year = title_year
     if year not in plan.years:
         raise WorkbookError(
             f"{year} yılı “{plan.title}” planının dönemi ({plan.first_year}-"
@@ -231,6 +245,33 @@ def preview_realizations(
             f"Dosya {title_year} yılına ait (başlık satırında “{title_year} YILI GERÇEKLEŞME "
             f"RAPORU” yazıyor), ama {year} yılı için yükleniyor. Yılı kontrol edin."
         )
+    return year
+
+
+@dataclass
+class _PlanIndex:
+    """What matching, checking and the preview read, once per import: a fixed number of
+    queries whatever the number of rows."""
+
+    code_of: dict[int, str]
+    indicators: dict[int, Indicator]
+    by_natural: dict[tuple[str, str], list[Indicator]]
+    existing: dict[int, list[Realization]]
+    targets: dict[int, list[Target]]
+    last_year: dict[int, list[Realization]]
+    own: set[int] | None
+    aliases: dict[str, str]
+    groups: dict
+
+
+def _by_indicator(rows) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for r in rows:
+        out.setdefault(r.indicator_id, []).append(r)
+    return out
+
+
+def _plan_index(plan: Plan, year: int, unit_id: int | None) -> _PlanIndex:
     own = None
     if unit_id is not None:
         own = set(
@@ -238,123 +279,151 @@ def preview_realizations(
                 activity__theme__plan=plan, activity__responsible_units=unit_id
             ).values_list("pk", flat=True)
         )
-    # Only what matching and checking need: 10,000 indicators are read on every import.
+    # Only what matching, checking and the preview need: 10,000 indicators are read.
     code_of = dict(Activity.objects.filter(theme__plan=plan).values_list("pk", "code"))
+    fields = ["pk", "name", "value_type", "activity_id", "unit_of_measure"]
+    fields += ["baseline_value", "direction", "accumulation"]
     indicators = {
-        ind.pk: ind
-        for ind in Indicator.objects.filter(activity__theme__plan=plan).only(
-            "pk", "name", "value_type", "activity_id"
-        )
+        ind.pk: ind for ind in Indicator.objects.filter(activity__theme__plan=plan).only(*fields)
     }
     by_natural: dict[tuple[str, str], list[Indicator]] = {}
     for ind in indicators.values():
         by_natural.setdefault((code_of[ind.activity_id], tr_fold(ind.name)), []).append(ind)
-    existing: dict[int, list[Realization]] = {}
-    for r in (
-        Realization.objects.filter(indicator__activity__theme__plan=plan, year=year)
-        .select_related("group")
-        .order_by("pk")
-    ):
-        existing.setdefault(r.indicator_id, []).append(r)
+    of_plan = {"indicator__activity__theme__plan": plan}
+    realizations = Realization.objects.filter(**of_plan).select_related("group").order_by("pk")
     aliases, groups = group_aliases()
+    return _PlanIndex(
+        code_of=code_of,
+        indicators=indicators,
+        by_natural=by_natural,
+        existing=_by_indicator(realizations.filter(year=year)),
+        targets=_by_indicator(Target.objects.filter(**of_plan, year=year).select_related("group")),
+        last_year=_by_indicator(realizations.filter(year=year - 1)),
+        own=own,
+        aliases=aliases,
+        groups=groups,
+    )
 
+
+def _match(r: SheetRow, index: _PlanIndex, seen: dict[int, SheetRow]):
+    """The row's indicator, or the issue that stops it."""
+    if r.key is not None:
+        ind = index.indicators.get(r.key)
+        if ind is None:
+            return None, _issue(r, "key_indicator", f"{r.key} numaralı gösterge bu planda yok.")
+    else:
+        named = f"“{r.activity_code} {r.indicator_name}”"
+        matches = index.by_natural.get((r.activity_code, tr_fold(r.indicator_name)), [])
+        if not matches:
+            return None, _issue(r, "indicator", f"{named} göstergesi planda bulunamadı.")
+        if len(matches) > 1:
+            return None, _issue(
+                r,
+                "indicator",
+                f"{named} planda birden çok kez geçiyor; gizli anahtar sütunuyla yükleyin.",
+            )
+        ind = matches[0]
+    if index.own is not None and ind.pk not in index.own:
+        return None, _issue(
+            r,
+            "indicator",
+            f"“{index.code_of[ind.activity_id]} {ind.name}” sizin biriminizin "
+            "sorumlu olduğu bir gösterge değil.",
+        )
+    if ind.pk in seen:
+        first = seen[ind.pk]
+        return None, _issue(r, "indicator", f"Aynı gösterge iki kez: ilk kez {first.row}. satırda.")
+    seen[ind.pk] = r
+    return ind, None
+
+
+def _parse(r: SheetRow, ind: Indicator, aliases: dict[str, str]):
+    """(parsed figure or None for a blank cell, issue or None)."""
+    if is_error_value(r.raw):
+        return None, _issue(r, "realization", f"Formül hatası “{r.raw}”: değer okunamıyor.")
+    if r.raw is None or clean_text(r.raw) == "":
+        return None, None
+    parsed = parse_figure(r.raw, aliases)
+    if ind.value_type != ValueType.MILESTONE:
+        if parsed.state == FigureState.TEXT:
+            return None, _issue(
+                r,
+                "realization",
+                f"“{parsed.raw}” bir sayı değil. Sayı (ör. 987, 1.234 ya da %8,2), "
+                "uygulanmıyorsa “-” yazın.",
+            )
+        if parsed.value is not None and parsed.value < 0:
+            return None, _issue(r, "realization", "Gerçekleşme eksi olamaz.")
+    return parsed, None
+
+
+def _preview_line(r: SheetRow, ind: Indicator, change, index: _PlanIndex, year: int):
+    after = change.new if change.new is not None else change.old
+    facts = row_facts(
+        ind,
+        rows=after,
+        old=change.old,
+        targets=index.targets.get(ind.pk, []),
+        last_year=index.last_year.get(ind.pk, []),
+        reason=change.deviation_reason or "",
+        year=year,
+        raw=clean_text(r.raw),
+    )
+    return PreviewLine(
+        sheet=r.sheet,
+        row=r.row,
+        activity_code=index.code_of[ind.activity_id],
+        indicator=ind.name,
+        kind=change.kind,
+        old=cell_text(change.old),
+        new=cell_text(after),
+        reason=change.deviation_reason or "",
+        facts=facts,
+    )
+
+
+def preview_realizations(
+    *,
+    source,
+    year: int | None,
+    plan: Plan | None = None,
+    user=None,
+    plans=None,
+    unit_id: int | None = None,
+) -> tuple[RealizationImportResult, list[RealizationChange]]:
+    """``plans``: the plans the user may touch (others are refused); ``unit_id``: a
+    directorate user's unit, whose indicators only may be changed. Without ``plan`` the
+    file's hidden keys name it, without ``year`` its title."""
+    rows, title_year = _read_rows(source, year)
+    plan_from_file, year_from_file = plan is None, year is None
+    if plan is None:
+        plan = _plan_of_file(rows, plans)
+    year = _year_of(plan, year, title_year)
+    index = _plan_index(plan, year, unit_id)
+    errors: list[WorkbookIssue] = []
     seen: dict[int, SheetRow] = {}
     changes: list[RealizationChange] = []
     lines: list[PreviewLine] = []
     for r in rows:
-        if r.key is not None:
-            ind = indicators.get(r.key)
-            if ind is None:
-                errors.append(
-                    _issue(r, "key_indicator", f"{r.key} numaralı gösterge bu planda yok.")
-                )
-                continue
-        else:
-            matches = by_natural.get((r.activity_code, tr_fold(r.indicator_name)), [])
-            if not matches:
-                errors.append(
-                    _issue(
-                        r,
-                        "indicator",
-                        f"“{r.activity_code} {r.indicator_name}” göstergesi planda bulunamadı.",
-                    )
-                )
-                continue
-            if len(matches) > 1:
-                errors.append(
-                    _issue(
-                        r,
-                        "indicator",
-                        f"“{r.activity_code} {r.indicator_name}” planda birden "
-                        "çok kez geçiyor; gizli anahtar sütunuyla yükleyin.",
-                    )
-                )
-                continue
-            ind = matches[0]
-        if own is not None and ind.pk not in own:
-            errors.append(
-                _issue(
-                    r,
-                    "indicator",
-                    f"“{code_of[ind.activity_id]} {ind.name}” sizin biriminizin "
-                    "sorumlu olduğu bir gösterge değil.",
-                )
-            )
+        ind, issue = _match(r, index, seen)
+        if issue is None:
+            parsed, issue = _parse(r, ind, index.aliases)
+        if issue is not None:
+            errors.append(issue)
             continue
-        if ind.pk in seen:
-            first = seen[ind.pk]
-            errors.append(
-                _issue(r, "indicator", f"Aynı gösterge iki kez: ilk kez {first.row}. satırda.")
-            )
+        old = index.existing.get(ind.pk, [])
+        if parsed is None and not old:
             continue
-        seen[ind.pk] = r
-        if is_error_value(r.raw):
-            errors.append(_issue(r, "realization", f"Formül hatası “{r.raw}”: değer okunamıyor."))
-            continue
-        blank = r.raw is None or clean_text(r.raw) == ""
-        parsed = None if blank else parse_figure(r.raw, aliases)
-        if parsed is not None and ind.value_type != ValueType.MILESTONE:
-            if parsed.state == FigureState.TEXT:
-                errors.append(
-                    _issue(
-                        r,
-                        "realization",
-                        f"“{parsed.raw}” bir sayı değil. Sayı (ör. 987, 1.234 ya da %8,2), "
-                        "uygulanmıyorsa “-” yazın.",
-                    )
-                )
-                continue
-            if parsed.value is not None and parsed.value < 0:
-                errors.append(_issue(r, "realization", "Gerçekleşme eksi olamaz."))
-                continue
-        old = existing.get(ind.pk, [])
-        new = (
-            None
-            if parsed is None
-            else figure_objects(
-                Realization, parsed, groups, indicator=ind, year=year, entered_by=user
-            )
-        )
-        reason = r.reason or None  # a blank cell never erases what is stored
-        note = r.note or None
+        new = None
+        if parsed is not None:
+            fields = {"indicator": ind, "year": year, "entered_by": user}
+            new = figure_objects(Realization, parsed, index.groups, **fields)
+        # a blank reason or note cell never erases what is stored
         change = RealizationChange(
-            indicator=ind, old=old, new=new, deviation_reason=reason, note=note
+            indicator=ind, old=old, new=new, deviation_reason=r.reason or None, note=r.note or None
         )
-        if blank and not old:
-            continue
         changes.append(change)
-        lines.append(
-            PreviewLine(
-                sheet=r.sheet,
-                row=r.row,
-                activity_code=code_of[ind.activity_id],
-                indicator=ind.name,
-                kind=change.kind,
-                old=cell_text(old),
-                new=cell_text(new) if new else cell_text(old),
-                reason=reason or "",
-            )
-        )
+        lines.append(_preview_line(r, ind, change, index, year))
     if errors:
         raise WorkbookError(errors)
     try:  # the writer's rules (closed year, scope), before anything is shown as new
@@ -364,13 +433,15 @@ def preview_realizations(
     counts = {"new": 0, "changed": 0, "unchanged": 0}
     for line in lines:
         counts[line.kind] = counts.get(line.kind, 0) + 1
-    return RealizationImportResult(plan=plan, year=year, lines=lines, counts=counts), changes
+    result = RealizationImportResult(plan=plan, year=year, lines=lines, counts=counts)
+    result.plan_from_file, result.year_from_file = plan_from_file, year_from_file
+    return result, changes
 
 
 def import_realizations(
     *,
     source,
-    year: int,
+    year: int | None,
     plan: Plan | None = None,
     dry_run: bool = False,
     user=None,

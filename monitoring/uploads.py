@@ -72,7 +72,15 @@ class PlanUploadForm(forms.Form):
 
 class RealizationUploadForm(forms.Form):
     file = WorkbookField(label=_("Gerçekleşme tablosu (.xlsx)"))
-    year = forms.IntegerField(label=_("Yıl"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Yıl"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text=_(
+            "Boş bırakılırsa dosyanın başlığından okunur (“2025 YILI GERÇEKLEŞME RAPORU”)."
+        ),
+    )
     plan = forms.ModelChoiceField(
         label=_("Plan"),
         queryset=Plan.objects.none(),
@@ -202,7 +210,9 @@ def realization_import_view(model_admin, request, plans):
             )
         except WorkbookError as exc:
             _forget(request, token)
-            context.update(form=RealizationUploadForm(plans=plans), errors=exc.issues)
+            # the choices made stay: only the file is to be chosen again
+            form = RealizationUploadForm(plans=plans, initial=params)
+            context.update(form=form, errors=exc.issues)
             return TemplateResponse(request, "admin/imports/upload.html", context)
         _forget(request, token)
         messages.success(
@@ -238,6 +248,8 @@ def realization_import_view(model_admin, request, plans):
             token=_stash(request, data, "realization", params),
             result=result,
             changed_lines=[x for x in result.lines if x.kind != "unchanged"],
+            # what stays as stored but is flagged (a reason that will be asked for)
+            flagged_lines=[x for x in result.lines if x.kind == "unchanged" and x.facts.flags],
         )
         return TemplateResponse(request, "admin/imports/realization_preview.html", context)
     context["form"] = form

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
@@ -70,7 +71,7 @@ def indicator(request, plan, indicator_pk):
 @plan_page
 def indicator_table(request, plan):
     export = request.GET.get("export")
-    if export in {"csv", "xlsx"}:
+    if export in DOWNLOADS:
         table = dashboard.indicator_table(request, plan, everything=True)
         return _download(table, export)
     table = dashboard.indicator_table(request, plan)
@@ -160,23 +161,45 @@ def table_lines(table) -> tuple[list[str], list[list]]:
     return header, lines
 
 
+# ?export=: the workbook; a CSV for Turkish Excel (semicolon, decimal comma, UTF-8 with a
+# BOM, so a double click opens it with "ş" and numbers as numbers); a machine-readable CSV
+# (comma, decimal point, plain UTF-8).
+DOWNLOADS = {"xlsx": "xlsx", "csv-tr": "excel.csv", "csv": "csv"}
+
+
+def _tr_number(value) -> str:
+    """261.8 -> "261,8"; 377.0 -> "377"; no grouping, which Excel could read as a date."""
+    number = Decimal(repr(value)).normalize()
+    return format(number, "f").replace(".", ",")
+
+
+def _csv_text(header: list[str], lines: list[list], *, turkish: bool) -> str:
+    """The rows as CSV; a formula-like text behind a quote either way (plans.exports_safe)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if turkish else ",")
+    writer.writerow([csv_value(h) for h in header])
+    for line in lines:
+        writer.writerow(
+            [
+                _tr_number(v) if turkish and isinstance(v, float | int) else csv_value(v)
+                for v in line
+            ]
+        )
+    return ("\ufeff" if turkish else "") + buffer.getvalue()
+
+
 def _download(table, kind: str) -> HttpResponse:
     header, lines = table_lines(table)
     name = f"{slugify(table.plan.municipality.slug) or 'plan'}-gostergeler-{table.year}"
-    if kind == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([csv_value(h) for h in header])
-        writer.writerows([csv_value(v) for v in line] for line in lines)
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-    else:
+    if kind == "xlsx":
         response = HttpResponse(
             _workbook(table, header, lines),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    else:
+        text = _csv_text(header, lines, turkish=kind == "csv-tr")
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{DOWNLOADS[kind]}"'
     return response
 
 

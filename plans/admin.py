@@ -3,9 +3,12 @@ reachable in a click or two, with Turkish-folding search and no query per row.""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -56,10 +59,13 @@ def year_column(obj) -> str:
 
 @admin.display(description=_("değer"), ordering="value")
 def value_column(obj) -> str:
-    """987 rather than "987,0000"; decimals with a comma."""
+    """987 rather than "987,0000"; 4.910 and 1.234,5 (Turkish grouping and decimal comma)."""
     if obj.value is None:
         return "–"
-    return format(obj.value.normalize(), "f").replace(".", ",")
+    value = obj.value.normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal(1))  # 4.91E+3 -> 4910
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
 def changelist_link(model, label: str, **params) -> str:

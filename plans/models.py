@@ -48,7 +48,7 @@ class Unit(models.Model):
         help_text=_("Küçük harfe çevrilmiş, kısaltmaları açılmış ad."),
     )
     contact_emails = models.TextField(
-        _("iletişim e-postaları"), blank=True, help_text=_("Her satıra bir adres.")
+        _("İletişim e-postaları"), blank=True, help_text=_("Her satıra bir adres.")
     )
 
     class Meta:
@@ -148,7 +148,7 @@ class Plan(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="plans", verbose_name=_("belediye")
     )
     title = models.CharField(_("başlık"), max_length=300)
-    first_year = models.PositiveSmallIntegerField(_("ilk yıl"))
+    first_year = models.PositiveSmallIntegerField(_("İlk yıl"))
     last_year = models.PositiveSmallIntegerField(_("son yıl"))
     version = models.PositiveSmallIntegerField(_("sürüm"), default=1)
     status = models.CharField(_("durum"), max_length=20, choices=Status, default=Status.DRAFT)
@@ -372,7 +372,7 @@ class Indicator(models.Model):
         _("birikim"), max_length=10, choices=Accumulation, default=Accumulation.PER_YEAR
     )
     direction = models.CharField(
-        _("istenen yön"), max_length=10, choices=Direction, default=Direction.INCREASE
+        _("İstenen yön"), max_length=10, choices=Direction, default=Direction.INCREASE
     )
     baseline_value = models.DecimalField(
         _("mevcut değer"), max_digits=16, decimal_places=4, null=True, blank=True

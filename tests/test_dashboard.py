@@ -445,6 +445,46 @@ def test_table_downloads_the_filtered_rows_as_csv_and_xlsx(client):
     assert {ws.cell(r, 15).value for r in range(2, 7)} == {"Geride"}
 
 
+def test_table_csv_for_turkish_excel_and_for_machines(client):
+    """Two CSVs of the same rows: Turkish Excel (semicolon, decimal comma, BOM) and a
+    machine-readable one (comma, decimal point, no BOM)."""
+    plan = mersin()
+    url = reverse("monitoring:indicator_table", args=[plan.pk])
+    html = client.get(url, {"year": 2024}).text
+    assert 'id="download-csv-tr"' in html and "CSV indir (Türkçe Excel)" in html
+    assert "CSV indir (makine okunur)" in html
+    name = "TCE atölyesine katılan çocuk sayısı"
+
+    excel = client.get(url, {"year": 2024, "export": "csv-tr"})
+    assert excel["Content-Disposition"].endswith('.excel.csv"')
+    assert excel.content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel reads "ş" right
+    rows = list(csv.reader(io.StringIO(excel.content.decode("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    assert header[:3] == ["Tema", "Hedef", "Faaliyet kodu"]
+    record = dict(zip(header, next(r for r in rows if r[4] == name), strict=True))
+    assert record["2024 hedefi"] == "377"
+    assert record["2024 gerçekleşme"] == "987"
+    assert record["Gerçekleşme oranı (%)"] == "261,8"
+    assert all(len(r) == len(header) for r in rows)
+
+    machine = client.get(url, {"year": 2024, "export": "csv"})
+    assert not machine.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(machine.content.decode("utf-8"))))
+    record = dict(zip(rows[0], next(r for r in rows if r[4] == name), strict=True))
+    assert record["Gerçekleşme oranı (%)"] == "261.8"
+    assert len(rows) == len(list(csv.reader(io.StringIO(excel.content.decode("utf-8-sig")))))
+
+
+def test_turkish_csv_keeps_formulas_neutral(client):
+    plan = mersin()
+    act = plan.themes.first().activities.first()
+    Activity.objects.filter(pk=act.pk).update(title="=1+2")
+    url = reverse("monitoring:indicator_table", args=[plan.pk])
+    body = client.get(url, {"year": 2024, "export": "csv-tr"}).content.decode("utf-8-sig")
+    assert ";'=1+2;" in body
+    assert ";=1+2;" not in body
+
+
 def test_report_download_is_wired(client):
     """The overview's download button gives the Gerçekleşme Raporu of the chosen year."""
     plan = mersin()

@@ -96,7 +96,7 @@ def test_indicator_table_filtered_by_unit_queries(plan, staff, django_assert_num
         get(staff, "indicator_table", plan.pk, unit=unit.pk, theme=theme.pk)
 
 
-@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize("kind", ["csv", "csv-tr", "xlsx"])
 def test_download_queries(plan, staff, kind, django_assert_num_queries):
     with django_assert_num_queries(SIGNED_IN + TABLE):
         get(staff, "indicator_table", plan.pk, export=kind)

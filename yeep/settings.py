@@ -210,6 +210,25 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yeep@localhost")
 
+
+def _site_url() -> str:
+    """The site's address for links in e-mails (no request to build them from): SITE_URL,
+    else the development server, else https:// and the first named host."""
+    raw = os.environ.get("SITE_URL", "").strip().rstrip("/")
+    if not raw:
+        named = [h for h in ALLOWED_HOSTS if not h.startswith((".", "*"))]
+        if DEBUG or not named:
+            return "http://127.0.0.1:8000"
+        return f"https://{named[0]}"
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", raw):
+        raise ImproperlyConfigured(
+            f"SITE_URL={raw!r} is not a site address, e.g. SITE_URL=https://yeep.example.org."
+        )
+    return raw
+
+
+SITE_URL = _site_url()
+
 # Behind a reverse proxy that terminates TLS: the request header (as Django spells it,
 # e.g. HTTP_X_FORWARDED_PROTO) that the proxy sets to "https". Trusted only when set, since
 # anyone can send that header to a server that is reached directly.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.contrib.admin.utils import model_ngettext
 from django.utils import formats
 from django.utils.translation import get_language
 
@@ -142,6 +143,14 @@ def status_ink(status):
 
     luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
     return "#ffffff" if luminance < 0.3 else "#1b1f23"
+
+
+@register.filter
+def counted_name(opts, count):
+    """A model's name after a number, as Django's admin messages count it (``model_ngettext``):
+    "145 gerçekleşme" in Turkish (the tr catalog answers with the singular), "145
+    realizations" in English."""
+    return model_ngettext(opts, count)
 
 
 @register.filter
