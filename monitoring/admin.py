@@ -33,6 +33,7 @@ from .entry import (
     entry_rows,
     mark_conflicts,
     save_yearly_entries,
+    saved_message,
 )
 from .forms import RealizationForm, ReturnForm
 from .models import FigureChange, Realization, YearEvent
@@ -85,7 +86,6 @@ class RealizationAdmin(
         "figure_column",
         "status",
         "reason_column",
-        "updated_at",
     ]
     list_filter = [RealizationPlanFilter, YearFilter, RealizationUnitFilter, "status", "state"]
     search_fields = [
@@ -466,22 +466,7 @@ class RealizationAdmin(
                 except FigureRefused as exc:
                     messages.error(request, " ".join(exc.messages))
                 else:
-                    msg = _(
-                        "%(year)s yılı kaydedildi: %(created)s yeni, %(updated)s değişen, "
-                        "%(deleted)s silinen, %(unchanged)s değişmeyen gösterge."
-                    ) % {
-                        "year": year,
-                        "created": counts.get("new", 0),
-                        "updated": counts.get("changed", 0),
-                        "deleted": counts.get("deleted", 0),
-                        "unchanged": counts.get("unchanged", 0),
-                    }
-                    if counts.get("evidence"):
-                        msg += " " + _("%(n)s kanıt eklendi.") % {"n": counts["evidence"]}
-                    if "submitted" in counts:
-                        msg += " " + _("%(n)s gerçekleşme onaya gönderildi.") % {
-                            "n": counts["submitted"]
-                        }
+                    msg = saved_message(year, counts)
                     messages.success(request, msg)
                     query = {"plan": plan.pk, "year": year}
                     if unit and own_unit is None:

@@ -142,6 +142,7 @@ class YearlyEntryForm(forms.Form):
             assume_scheme="https",
             initial=cur.evidence_url,
             label=_("Kanıt bağlantısı"),
+            widget=forms.URLInput(attrs={"placeholder": "https://"}),
         )
 
     def clean(self):
@@ -223,6 +224,26 @@ def save_yearly_entries(
             except ValidationError as exc:  # pragma: no cover - needs_reason ran above
                 raise ReasonsMissing(set()) from exc
     return counts
+
+
+def saved_message(year: int, counts: dict[str, int]) -> str:
+    """What the entry page says after a save: how many new, changed, deleted and
+    unchanged, evidence attached and figures sent for review."""
+    msg = _(
+        "%(year)s yılı kaydedildi: %(created)s yeni, %(updated)s değişen, "
+        "%(deleted)s silinen, %(unchanged)s değişmeyen gösterge."
+    ) % {
+        "year": year,
+        "created": counts.get("new", 0),
+        "updated": counts.get("changed", 0),
+        "deleted": counts.get("deleted", 0),
+        "unchanged": counts.get("unchanged", 0),
+    }
+    if counts.get("evidence"):
+        msg += " " + _("%(n)s kanıt eklendi.") % {"n": counts["evidence"]}
+    if "submitted" in counts:
+        msg += " " + _("%(n)s gerçekleşme onaya gönderildi.") % {"n": counts["submitted"]}
+    return msg
 
 
 def save_evidence(*, form: YearlyEntryForm, year: int, user) -> int:

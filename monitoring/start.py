@@ -87,10 +87,12 @@ def unit_work(plan: Plan, year: int) -> list[UnitWork]:
     )
     for unit_id, status, n in per_unit:
         counts[unit_id][status] = n
-    return [
+    work = [
         UnitWork(d.unit, d.total, len(d.missing), counts.get(d.unit.pk, {}))
         for d in missing_by_unit(plan, year)
     ]
+    # what waits for review first, then what is missing (missing_by_unit's order)
+    return sorted(work, key=lambda w: -w.submitted)
 
 
 def directorate_work(plan: Plan, year: int, unit_id: int) -> dict:

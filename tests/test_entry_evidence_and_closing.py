@@ -82,7 +82,8 @@ def test_rows_without_a_figure_take_no_evidence(roles, as_user):
     page = as_user(roles["directorate"]).get(ENTRY, {"plan": plan.pk, "year": year})
     rows = page.context["form"].rows
     assert rows and not any(r.current for r in rows)
-    assert 'name="e_' not in page.text and "Önce gerçekleşmeyi kaydedin." in page.text
+    assert 'name="e_' not in page.text
+    assert "Kanıt eklemek için önce gerçekleşmeyi kaydedin." in page.text
 
 
 # ---------------------------------------------------------------------------- closing
