@@ -16,14 +16,14 @@ from plans.admin import (
     ResponsibleUnitFilter,
     ScopedAdminMixin,
     YearFilter,
-    value_column,
     year_column,
 )
 from plans.exports_safe import SafeImportExportMixin
 from plans.models import Plan, Unit
 from plans.scoping import directorate_unit, scope
 
-from . import workflow
+from . import closing, workflow
+from .admin_columns import ReviewColumnsMixin
 from .admin_figures import CellsAdminMixin
 from .audit import FigureRefused
 from .chasing import missing_by_unit, send_reminders
@@ -33,6 +33,7 @@ from .entry import (
     entry_rows,
     mark_conflicts,
     save_yearly_entries,
+    saved_message,
 )
 from .forms import RealizationForm, ReturnForm
 from .models import FigureChange, Realization, YearEvent
@@ -45,6 +46,7 @@ from .realizations import (
 )
 from .report import report_filename, report_response, unit_forms_zip
 from .resources import RealizationResource
+from .review import report_decision
 from .uploads import realization_import_view
 
 
@@ -66,7 +68,9 @@ class RealizationUnitFilter(ResponsibleUnitFilter):
 
 
 @admin.register(Realization)
-class RealizationAdmin(CellsAdminMixin, ScopedAdminMixin, SafeImportExportMixin, admin.ModelAdmin):
+class RealizationAdmin(
+    ReviewColumnsMixin, CellsAdminMixin, ScopedAdminMixin, SafeImportExportMixin, admin.ModelAdmin
+):
     resource_classes = [RealizationResource]
     ordering = [
         "-year",
@@ -77,14 +81,11 @@ class RealizationAdmin(CellsAdminMixin, ScopedAdminMixin, SafeImportExportMixin,
     list_display = [
         year_column,
         "activity_code",
-        "indicator",
-        "group",
-        "state",
-        value_column,
-        "raw_text",
+        "indicator_short",
+        "target_column",
+        "figure_column",
         "status",
-        "entered_by",
-        "updated_at",
+        "reason_column",
     ]
     list_filter = [RealizationPlanFilter, YearFilter, RealizationUnitFilter, "status", "state"]
     search_fields = [
@@ -201,7 +202,7 @@ class RealizationAdmin(CellsAdminMixin, ScopedAdminMixin, SafeImportExportMixin,
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return
-        self.message_user(request, _("%(n)s gerçekleşme onaylandı.") % {"n": n})
+        report_decision(request, n, rows, approve=True)
 
     @admin.action(description=_("Seçilenleri açıklamayla iade et"))
     def return_selected(self, request, queryset):
@@ -294,6 +295,8 @@ class RealizationAdmin(CellsAdminMixin, ScopedAdminMixin, SafeImportExportMixin,
         here = f"{request.path}?{urlencode({'plan': plan.pk, 'year': year})}"
         if request.method == "POST":
             action = request.POST.get("action")
+            if action in ("close", "close_confirmed"):
+                return closing.close_step(request, plan=plan, year=year, here=here, context=context)
             try:
                 if action == "remind" and request.user.has_perm("monitoring.approve_realization"):
                     result = send_reminders(plan, year)
@@ -306,11 +309,6 @@ class RealizationAdmin(CellsAdminMixin, ScopedAdminMixin, SafeImportExportMixin,
                             _("E-posta adresi olmayan birimler: %(u)s")
                             % {"u": ", ".join(u.name for u in result.no_contact)},
                         )
-                elif action == "close":
-                    workflow.close_year(
-                        plan=plan, year=year, user=request.user, note=request.POST.get("note", "")
-                    )
-                    messages.success(request, _("%(y)s yılı onaylandı ve kapatıldı.") % {"y": year})
                 elif action == "reopen":
                     workflow.reopen_year(
                         plan=plan, year=year, user=request.user, note=request.POST.get("note", "")
@@ -330,7 +328,8 @@ class RealizationAdmin(CellsAdminMixin, ScopedAdminMixin, SafeImportExportMixin,
         )
         context.update(
             year=year,
-            closed=workflow.is_closed(plan, year),
+            closed=(closed := workflow.is_closed(plan, year)),
+            checklist=None if closed else closing.checklist(plan, year),
             debts=missing_by_unit(plan, year),
             statuses=[
                 (label, statuses.get(value, 0)) for value, label in Realization.Status.choices
@@ -427,7 +426,7 @@ class RealizationAdmin(CellsAdminMixin, ScopedAdminMixin, SafeImportExportMixin,
         if plan:
             closed = workflow.is_closed(plan, year)
             rows = entry_rows(plan=plan, year=year, unit=unit)
-            form = YearlyEntryForm(request.POST or None, rows=rows)
+            form = YearlyEntryForm(request.POST or None, request.FILES or None, rows=rows)
             if request.method == "POST" and closed:
                 messages.error(
                     request,
@@ -467,20 +466,7 @@ class RealizationAdmin(CellsAdminMixin, ScopedAdminMixin, SafeImportExportMixin,
                 except FigureRefused as exc:
                     messages.error(request, " ".join(exc.messages))
                 else:
-                    msg = _(
-                        "%(year)s yılı kaydedildi: %(created)s yeni, %(updated)s değişen, "
-                        "%(deleted)s silinen, %(unchanged)s değişmeyen gösterge."
-                    ) % {
-                        "year": year,
-                        "created": counts.get("new", 0),
-                        "updated": counts.get("changed", 0),
-                        "deleted": counts.get("deleted", 0),
-                        "unchanged": counts.get("unchanged", 0),
-                    }
-                    if "submitted" in counts:
-                        msg += " " + _("%(n)s gerçekleşme onaya gönderildi.") % {
-                            "n": counts["submitted"]
-                        }
+                    msg = saved_message(year, counts)
                     messages.success(request, msg)
                     query = {"plan": plan.pk, "year": year}
                     if unit and own_unit is None:

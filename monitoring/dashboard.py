@@ -108,6 +108,12 @@ def shows_internal(user, plan: Plan) -> bool:
     return municipality_id(user) == plan.municipality_id
 
 
+def figures_internal(request, plan: Plan) -> bool:
+    """``shows_internal`` for a page, unless the signed-in user asked to see approved
+    figures only (``?onayli=1``): then the page is what the public sees."""
+    return shows_internal(request.user, plan) and request.GET.get("onayli") != "1"
+
+
 # ---------------------------------------------------------------------------- year
 
 
@@ -439,7 +445,7 @@ class PlanProgress:
 
 
 def plan_progress(request, plan: Plan) -> PlanProgress:
-    internal = shows_internal(request.user, plan)
+    internal = figures_internal(request, plan)
     fp = plan_fingerprint(plan)
     year = choose_year(plan, request.GET.get("year"), fp.latest_year(internal=internal))
     return PlanProgress(
@@ -788,7 +794,7 @@ class ThemePage:
 
 
 def theme_page(request, plan: Plan, theme_pk: int) -> ThemePage:
-    internal = shows_internal(request.user, plan)
+    internal = figures_internal(request, plan)
     year = _plan_year(request, plan, internal)
     theme = get_object_or_404(plan.themes, pk=theme_pk)
     activities = list(
@@ -852,7 +858,7 @@ class ActivityPage:
 
 
 def activity_page(request, plan: Plan, activity_pk: int) -> ActivityPage:
-    internal = shows_internal(request.user, plan)
+    internal = figures_internal(request, plan)
     year = _plan_year(request, plan, internal)
     activity = get_object_or_404(
         Activity.objects.filter(theme__plan=plan)
@@ -910,7 +916,7 @@ def _chart_number(fig) -> float | None:
 
 
 def indicator_page(request, plan: Plan, indicator_pk: int) -> IndicatorPage:
-    internal = shows_internal(request.user, plan)
+    internal = figures_internal(request, plan)
     year = _plan_year(request, plan, internal)
     rows = indicator_rows(plan, Indicator.objects.filter(pk=indicator_pk), internal=internal)
     if not rows:

@@ -15,8 +15,13 @@ from plans.models import FigureState, Indicator, Plan, Target, Unit, ValueType
 from plans.services import figure_objects, group_aliases
 from plans.text import ParsedFigure, parse_figure
 
-from .models import Realization
-from .realizations import RealizationChange, realizations_apply, versions_of
+from .models import Realization, validate_evidence_size, validate_evidence_type
+from .realizations import (
+    RealizationChange,
+    realizations_apply,
+    realizations_set_evidence,
+    versions_of,
+)
 
 
 @dataclass
@@ -88,7 +93,8 @@ def validate_cell(raw: str, indicator: Indicator, aliases) -> tuple[ParsedFigure
 
 
 class YearlyEntryForm(forms.Form):
-    """Three inputs per indicator: value (r_ID), deviation reason (d_ID), note (n_ID)."""
+    """Three inputs per indicator: value (r_ID), deviation reason (d_ID), note (n_ID);
+    for an indicator that has a figure, its evidence: a file (e_ID) or a link (u_ID)."""
 
     def __init__(self, *args, rows: list[EntryRow], **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +126,24 @@ class YearlyEntryForm(forms.Form):
                 label=_("Açıklama"),
                 widget=forms.Textarea(attrs={"rows": 1}),
             )
+            if cur is not None:
+                self._evidence_fields(pk, cur)
         self.parsed: dict[int, ParsedFigure] = {}
+
+    def _evidence_fields(self, pk: int, cur: Realization) -> None:
+        self.fields[f"e_{pk}"] = forms.FileField(
+            required=False,
+            label=_("Kanıt dosyası"),
+            validators=[validate_evidence_type, validate_evidence_size],
+        )
+        self.fields[f"u_{pk}"] = forms.URLField(
+            required=False,
+            max_length=500,
+            assume_scheme="https",
+            initial=cur.evidence_url,
+            label=_("Kanıt bağlantısı"),
+            widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -136,6 +159,7 @@ class YearlyEntryForm(forms.Form):
     def bound_rows(self):
         for row in self.rows:
             pk = row.indicator.pk
+            row.evidence = (self[f"e_{pk}"], self[f"u_{pk}"]) if f"e_{pk}" in self.fields else None
             yield row, self[f"r_{pk}"], self[f"d_{pk}"], self[f"n_{pk}"], self[f"v_{pk}"]
 
 
@@ -183,6 +207,7 @@ def save_yearly_entries(
     changes = yearly_changes(form=form, year=year, user=user)
     with transaction.atomic():
         counts = dict(realizations_apply(changes, user=user, source="yıllık giriş"))
+        counts["evidence"] = save_evidence(form=form, year=year, user=user)
         if submit:
             rows = list(
                 Realization.objects.filter(
@@ -199,6 +224,51 @@ def save_yearly_entries(
             except ValidationError as exc:  # pragma: no cover - needs_reason ran above
                 raise ReasonsMissing(set()) from exc
     return counts
+
+
+def saved_message(year: int, counts: dict[str, int]) -> str:
+    """What the entry page says after a save: how many new, changed, deleted and
+    unchanged, evidence attached and figures sent for review."""
+    msg = _(
+        "%(year)s yılı kaydedildi: %(created)s yeni, %(updated)s değişen, "
+        "%(deleted)s silinen, %(unchanged)s değişmeyen gösterge."
+    ) % {
+        "year": year,
+        "created": counts.get("new", 0),
+        "updated": counts.get("changed", 0),
+        "deleted": counts.get("deleted", 0),
+        "unchanged": counts.get("unchanged", 0),
+    }
+    if counts.get("evidence"):
+        msg += " " + _("%(n)s kanıt eklendi.") % {"n": counts["evidence"]}
+    if "submitted" in counts:
+        msg += " " + _("%(n)s gerçekleşme onaya gönderildi.") % {"n": counts["submitted"]}
+    return msg
+
+
+def save_evidence(*, form: YearlyEntryForm, year: int, user) -> int:
+    """The evidence files and links given on the page, onto each indicator's first
+    figure of the year (as the admin's form does), through the writer. A figure
+    emptied in the same save takes no evidence. How many were stored."""
+    wanted: dict[int, tuple] = {}
+    for row in form.rows:
+        pk = row.indicator.pk
+        if f"e_{pk}" not in form.fields:
+            continue
+        file = form.cleaned_data.get(f"e_{pk}") or None
+        url = form.cleaned_data.get(f"u_{pk}", "")
+        url = url if url != row.current.evidence_url else None
+        if file is not None or url is not None:
+            wanted[pk] = (file, url)
+    if not wanted:
+        return 0
+    heads: dict[int, Realization] = {}
+    for r in Realization.objects.filter(indicator_id__in=wanted, year=year).order_by("pk"):
+        heads.setdefault(r.indicator_id, r)
+    for pk, (file, url) in wanted.items():
+        if pk in heads:
+            realizations_set_evidence(heads[pk], user=user, file=file, url=url)
+    return len(wanted.keys() & heads.keys())
 
 
 def mark_conflicts(form: YearlyEntryForm, conflicts: dict) -> None:

@@ -146,14 +146,19 @@ def return_for_changes(realizations: list[Realization], *, user, comment: str) -
 
 
 @transaction.atomic
-def close_year(*, plan: Plan, year: int, user, note: str = "") -> None:
-    """Approve the year's report: every figure must be approved; then nothing changes."""
+def close_year(*, plan: Plan, year: int, user, note: str = "", override_reason: str = "") -> None:
+    """Approve the year's report: every figure must be approved; then nothing changes.
+    With ``override_reason`` the year closes although figures are not approved; the
+    reason is recorded in the year's event note."""
     if not user.has_perm("monitoring.close_year"):
         raise PermissionDenied
     if year not in plan.years:
         raise ValidationError(f"{year} yılı planın dönemi dışında.")
+    override_reason = override_reason.strip()
+    if override_reason:
+        note = "\n".join(p for p in (f"Eksiklere rağmen kapatıldı: {override_reason}", note) if p)
     pending = Realization.objects.for_plan(plan).filter(year=year).exclude(status=S.APPROVED)
-    if pending.exists():
+    if not override_reason and pending.exists():
         raise ValidationError(
             f"{year} yılında onaylanmamış {pending.count()} gerçekleşme var; önce onaylayın "
             "ya da iade edin."

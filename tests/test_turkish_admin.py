@@ -74,11 +74,11 @@ def test_values_are_grouped_by_thousands_and_years_are_not(admin_client_tr):
     real = Realization.objects.for_plan(plan).get()
     Realization.objects.filter(pk=real.pk).update(value=Decimal("4910"), raw_text="4910")
     response = admin_client_tr.get(reverse(CHANGELIST), {"q": real.indicator.name})
-    assert _cells(response, "value_column") == ["4.910"]
+    assert _cells(response, "figure_column") == ["4.910"]
     assert _cells(response, "year_column") == ["2024"]
     Realization.objects.filter(pk=real.pk).update(value=Decimal("1234.5"), raw_text="1234,5")
     response = admin_client_tr.get(reverse(CHANGELIST), {"q": real.indicator.name})
-    assert _cells(response, "value_column") == ["1.234,5"]
+    assert _cells(response, "figure_column") == ["1.234,5"]
 
 
 def _cells(response, column: str) -> list[str]:

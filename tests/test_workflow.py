@@ -86,9 +86,14 @@ def test_closing_needs_every_figure_approved_and_then_nothing_changes(roles, as_
         workflow.close_year(plan=plan, year=2024, user=eq)
     Realization.objects.for_plan(plan).filter(year=2024).update(status="approved")
     client = as_user(eq)
-    response = client.post(
-        f"{YEAR}?plan={plan.pk}&year=2024", {"action": "close", "note": "Meclise sunuldu"}
-    )
+    Realization.objects.for_plan(plan).filter(year=2024).update(deviation_reason="Nedeni")
+    missing = Indicator.objects.filter(activity__theme__plan=plan).exclude(realizations__year=2024)
+    Indicator.objects.filter(pk__in=missing.values("pk")).delete()  # nothing left to enter
+    url = f"{YEAR}?plan={plan.pk}&year=2024"
+    confirm = client.post(url, {"action": "close", "note": "Meclise sunuldu"})
+    assert confirm.status_code == 200 and "Evet, 2024 yılını kapat" in confirm.text
+    assert not workflow.is_closed(plan, 2024)  # a confirmation step first
+    response = client.post(url, {"action": "close_confirmed", "note": "Meclise sunuldu"})
     assert response.status_code == 302
     assert workflow.is_closed(plan, 2024)
     event = YearEvent.objects.get(plan=plan, year=2024)

@@ -8,6 +8,7 @@ from .views import view_on_site
 admin.site.site_header = "YEEP İzleme"
 admin.site.site_title = "YEEP İzleme"
 admin.site.index_title = "Yerel Eşitlik Eylem Planı yönetimi"
+admin.site.index_template = "admin/yeep_index.html"  # the stock index, with the start page
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -16,6 +17,8 @@ urlpatterns = [
         "admin/r/<int:content_type_id>/<path:object_id>/",
         admin.site.admin_view(view_on_site),
     ),
+    # before admin.site.urls: each role's start page is the admin's index; the review desk
+    path("admin/", include("monitoring.desk_urls")),
     path("admin/", admin.site.urls),
     path("plan/", include("monitoring.urls")),
     path("", RedirectView.as_view(pattern_name="monitoring:plan_list", permanent=False)),

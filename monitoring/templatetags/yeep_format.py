@@ -99,6 +99,12 @@ def figure(rows, value_type=""):
 
 
 @register.filter
+def pending(rows) -> bool:
+    """Whether a figure is not approved yet (a draft, sent, or returned)."""
+    return any(getattr(r, "status", "approved") != "approved" for r in rows or ())
+
+
+@register.filter
 def group_value(rows, value_type=""):
     """The number of one group's cell (the cell's text is the whole, shared row)."""
     rows = list(rows or [])
