@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from .health import healthz
 from .views import view_on_site
 
 admin.site.site_header = "YEEP İzleme"
@@ -10,6 +11,7 @@ admin.site.site_title = "YEEP İzleme"
 admin.site.index_title = "Yerel Eşitlik Eylem Planı yönetimi"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     # before admin.site.urls: answers admin:view_on_site's URL, scoped to the municipality
     path(
