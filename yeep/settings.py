@@ -265,6 +265,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yeep@localhost")
+if os.environ.get("EMAIL_FILE_PATH"):  # the file-based backend: one file per sending
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
 # Behind a reverse proxy that terminates TLS: the request header (as Django spells it,
 # e.g. HTTP_X_FORWARDED_PROTO) that the proxy sets to "https". Trusted only when set, since
