@@ -53,9 +53,7 @@ class Browser:
     def __init__(self, base: str):
         self.base = base.rstrip("/")
         self.cookies = http.cookiejar.CookieJar(LoopbackCookies())
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies)
-        )
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
     def request(self, path, data=None, headers=None, method=None):
         req = urllib.request.Request(
@@ -170,7 +168,9 @@ def test_realization_form_upload(browser, plan_id):
     preview = browser.post(
         url,
         {"year": "2024"},
-        files={"file": ("rapor.xlsx", edit(data, {f"I{row}": new_value, f"L{row}": "Duman"}), XLSX)},
+        files={
+            "file": ("rapor.xlsx", edit(data, {f"I{row}": new_value, f"L{row}": "Duman"}), XLSX)
+        },
     )
     assert preview.status == 200, preview.text[:2000]
     token = re.search(r'name="token" value="([^"]+)"', preview.text)
