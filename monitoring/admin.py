@@ -22,11 +22,11 @@ from plans.exports_safe import SafeImportExportMixin
 from plans.models import Plan, Unit
 from plans.scoping import directorate_unit, scope
 
-from . import closing, workflow
+from . import closing, tasks, workflow
 from .admin_columns import ReviewColumnsMixin
 from .admin_figures import CellsAdminMixin
 from .audit import FigureRefused
-from .chasing import missing_by_unit, send_reminders
+from .chasing import missing_by_unit
 from .entry import (
     ReasonsMissing,
     YearlyEntryForm,
@@ -44,10 +44,33 @@ from .realizations import (
     realizations_delete,
     realizations_set_evidence,
 )
-from .report import report_filename, report_response, unit_forms_zip
+from .report import report_filename, report_response
 from .resources import RealizationResource
 from .review import report_decision
 from .uploads import realization_import_view
+
+
+def reminder_round_messages(request, round_) -> None:
+    """What the year page says after "send reminders": the round's outcome when it ran at
+    once, or that a worker will send it."""
+    if round_.status == tasks.TaskResultStatus.SUCCESSFUL:
+        record = round_.return_value
+        messages.success(
+            request, _("%(n)s birime hatırlatma gönderildi.") % {"n": len(record["sent"])}
+        )
+        if record["no_contact"]:
+            messages.warning(
+                request,
+                _("E-posta adresi olmayan birimler: %(u)s")
+                % {"u": ", ".join(u["name"] for u in record["no_contact"])},
+            )
+    elif round_.status == tasks.TaskResultStatus.FAILED:
+        messages.error(request, _("Hatırlatmalar gönderilemedi; ayrıntı sunucu kaydında."))
+    else:
+        messages.success(
+            request,
+            _("Hatırlatmalar sıraya alındı: eksiği olan her birime birazdan bir e-posta gider."),
+        )
 
 
 class RealizationPlanFilter(admin.SimpleListFilter):
@@ -299,16 +322,7 @@ class RealizationAdmin(
                 return closing.close_step(request, plan=plan, year=year, here=here, context=context)
             try:
                 if action == "remind" and request.user.has_perm("monitoring.approve_realization"):
-                    result = send_reminders(plan, year)
-                    messages.success(
-                        request, _("%(n)s birime hatırlatma gönderildi.") % {"n": len(result.sent)}
-                    )
-                    if result.no_contact:
-                        messages.warning(
-                            request,
-                            _("E-posta adresi olmayan birimler: %(u)s")
-                            % {"u": ", ".join(u.name for u in result.no_contact)},
-                        )
+                    reminder_round_messages(request, tasks.remind(plan=plan, year=year))
                 elif action == "reopen":
                     workflow.reopen_year(
                         plan=plan, year=year, user=request.user, note=request.POST.get("note", "")
@@ -351,8 +365,37 @@ class RealizationAdmin(
             if year_raw.isdigit() and int(year_raw) in plan.years
             else (workflow.open_year(plan))
         )
-        response = HttpResponse(unit_forms_zip(plan, year), content_type="application/zip")
+        task_id = request.GET.get("task", "")
+        build = (
+            tasks.unit_forms_result(task_id, plan=plan)
+            if task_id
+            else tasks.unit_forms(plan=plan, year=year)
+        )
+        if build is None:
+            raise Http404
+        year = build.kwargs["year"]
+        if build.status == tasks.TaskResultStatus.FAILED:
+            messages.error(request, _("Birim formları hazırlanamadı; ayrıntı sunucu kaydında."))
+            here = reverse("admin:monitoring_realization_year")
+            return redirect(f"{here}?{urlencode({'plan': plan.pk, 'year': year})}")
+        if build.status != tasks.TaskResultStatus.SUCCESSFUL:
+            # a worker builds it: this page asks again every few seconds until it is ready
+            again = f"{request.path}?{urlencode({'year': year, 'task': build.id})}"
+            response = HttpResponse(
+                format_html(
+                    '<!doctype html><title>{}</title><p>{} <a href="{}">{}</a></p>',
+                    _("Birim formları hazırlanıyor"),
+                    _("Birim formları hazırlanıyor; hazır olunca indirme kendiliğinden başlar."),
+                    again,
+                    _("Yeniden dene"),
+                ),
+                status=202,
+            )
+            response["Refresh"] = f"3; url={again}"
+            return response
         name = report_filename(plan, year, empty=True).replace(".xlsx", "-birimler.zip")
+        with tasks.open_unit_forms(build) as zipped:
+            response = HttpResponse(zipped.read(), content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

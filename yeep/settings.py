@@ -78,12 +78,18 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "axes",
+    # Background work: Django's Tasks API (django.tasks from Django 6.0; the django-tasks
+    # backport on 5.2) and its database backend, whose table records every task run.
+    "django_tasks",
+    "django_tasks_db",
     "plans.apps.PlansConfig",
     "monitoring.apps.MonitoringConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # static files from STATIC_ROOT (collectstatic), compressed and with far-future caching
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +161,60 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Evidence files are never served from a public media URL; a view checks permissions.
 MEDIA_URL = "/media-not-served/"
 
+# With DEBUG off static files carry their content's hash in their name and are stored
+# gzip- and brotli-compressed (collectstatic), served by WhiteNoise. With DEBUG on (and in
+# tests) plain names from the app folders, so runserver needs no collectstatic.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+
+# One cache for all web processes and the worker when REDIS_URL is set (the dashboard's
+# snapshots are keyed by the plan's data version, so any process may reuse another's);
+# otherwise a cache per process, large enough for every plan's snapshots and years.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    if not re.match(r"rediss?://|unix://", REDIS_URL):
+        raise ImproperlyConfigured(
+            f"REDIS_URL={REDIS_URL!r} is not a Redis URL, e.g. redis://127.0.0.1:6379/0."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "yeep",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+        }
+    }
+
+# Background tasks (reminder e-mails, the zip of every unit's form). Without a worker
+# (TASKS_BACKEND=immediate, the default) a task runs at once inside the request, as
+# before. TASKS_BACKEND=database queues them in the database for `manage.py db_worker`.
+_tasks_backends = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks_backend = os.environ.get("TASKS_BACKEND", "").strip().lower() or "immediate"
+if _tasks_backend not in _tasks_backends:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={_tasks_backend!r}: use one of {', '.join(sorted(_tasks_backends))}."
+    )
+TASKS = {"default": {"BACKEND": _tasks_backends[_tasks_backend], "QUEUES": ["default"]}}
+
 LOGIN_URL = "admin:login"
 # After a login without a usable ?next= (none, or one pointing off the site): the admin's
 # start page. Only staff can sign in (the admin's login form), so it is everyone's.
@@ -209,6 +269,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yeep@localhost")
+if os.environ.get("EMAIL_FILE_PATH"):  # the file-based backend: one file per sending
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
 
 
 def _site_url() -> str:
@@ -243,6 +305,8 @@ if _proxy_header:
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # load balancers and container health probes ask over plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
@@ -252,11 +316,27 @@ if not DEBUG:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
+# Everything to standard output, one line per record, for the container's log collector.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "line",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's own configuration gives these a console handler of their own (DEBUG
+        # only) and mail to ADMINS; here they go to the one handler above.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "monitoring.tasks": {"level": os.environ.get("TASKS_LOG_LEVEL", "INFO")},
+    },
 }
 
 # django-import-export: flat tables in the admin, behind the model permissions.

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from .health import healthz
 from .views import view_on_site
 
 admin.site.site_header = "YEEP İzleme"
@@ -11,6 +12,7 @@ admin.site.index_title = "Yerel Eşitlik Eylem Planı yönetimi"
 admin.site.index_template = "admin/yeep_index.html"  # the stock index, with the start page
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     # before admin.site.urls: answers admin:view_on_site's URL, scoped to the municipality
     path(
