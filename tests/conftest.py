@@ -23,6 +23,13 @@ def admin_client_tr(client, superuser):
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Users are made in most tests: hashing their passwords with PBKDF2 cost about two
+    seconds a test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test's rolled-back transaction takes its data versions with it; a cache kept
     across tests would hand one test's snapshot to the next plan with the same id."""
