@@ -7,12 +7,12 @@ Builds a plan of N indicators (2-3 per activity, 8 themes of 4 goals, targets fo
 2024-2026, realizations for 2024) with bulk inserts in a throwaway database, then
 measures, each against a bare baseline over the same data:
 
-1. plan import (``monitoring.plan_table.import_plan``) of our own report export of the plan
+1. plan import (``monitoring.excel.plan_table.import_plan``) of our own report export of the plan
    vs. one openpyxl read-only pass over the same bytes; goal: at most 3x;
-2. realization import (``monitoring.realization_import.import_realizations``) of the
+2. realization import (``monitoring.excel.realization_form.import_realizations``) of the
    filled-in 2025 form vs. a plain django-import-export ``ModelResource`` importing the
    same rows for 2026; goal: ours at least 10x faster;
-3. report export (``monitoring.report.report_bytes``) vs. writing the same cells with
+3. report export (``monitoring.excel.report.report_bytes``) vs. writing the same cells with
    openpyxl write-only; goal: at most 3x;
 4. peak memory of the whole run (``ru_maxrss``); goal: under 300 MB.
 
@@ -448,10 +448,10 @@ def run(n: int, db_desc: str, runner: Runner, started: float, save: str | None =
     from openpyxl import Workbook, load_workbook
     from tablib import Dataset
 
+    from monitoring.excel.plan_table import import_plan
+    from monitoring.excel.realization_form import import_realizations
+    from monitoring.excel.report import report_bytes
     from monitoring.models import Realization
-    from monitoring.plan_table import import_plan
-    from monitoring.realization_import import import_realizations
-    from monitoring.report import report_bytes
     from plans.models import Indicator
 
     print(f"DB: {db_desc}")

@@ -12,13 +12,13 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.excel.exports import SafeImportExportMixin
 from plans.admin import (
     ResponsibleUnitFilter,
     ScopedAdminMixin,
     YearFilter,
     year_column,
 )
-from plans.exports_safe import SafeImportExportMixin
 from plans.models import Plan, Unit
 from plans.scoping import directorate_unit, scope
 
@@ -35,6 +35,8 @@ from .entry import (
     save_yearly_entries,
     saved_message,
 )
+from .excel.report import report_filename, report_response
+from .excel.upload_views import realization_import_view
 from .forms import RealizationForm, ReturnForm
 from .models import FigureChange, Realization, YearEvent
 from .realizations import (
@@ -44,10 +46,8 @@ from .realizations import (
     realizations_delete,
     realizations_set_evidence,
 )
-from .report import report_filename, report_response
 from .resources import RealizationResource
 from .review import report_decision
-from .uploads import realization_import_view
 
 
 def reminder_round_messages(request, round_) -> None:

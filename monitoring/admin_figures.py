@@ -16,18 +16,19 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.excel.exports import SafeImportExportMixin
+from monitoring.excel.plan_build import figure_objects, group_aliases
 from plans import admin as plan_admin
-from plans.exports_safe import SafeImportExportMixin
-from plans.models import Activity, Indicator, Plan, Target
-from plans.services import figure_objects, group_aliases
+from plans.models import Activity, Indicator, Plan, Target, Unit
+from plans.resources import UnitResource
 from plans.text import parse_figure
 
 from .audit import FigureRefused
+from .excel.upload_views import plan_import_view
 from .models import FigureChange, Realization
 from .realizations import RealizationChange, check_realizations, realizations_apply
 from .resources import IndicatorResource
 from .targets import TargetChange, cell_changes_for, check_targets, targets_apply, targets_delete
-from .uploads import plan_import_view
 
 SOURCE = "yönetim"
 
@@ -301,6 +302,7 @@ def _real_cells(indicator_q: Q) -> list[list[Realization]]:
 
 
 admin.site.unregister(Indicator)
+admin.site.unregister(Unit)
 admin.site.unregister(Activity)
 admin.site.unregister(Plan)
 
@@ -366,6 +368,16 @@ class IndicatorAdmin(CellsAdminMixin, SafeImportExportMixin, plan_admin.Indicato
                 ),
             ),
         )
+
+
+@admin.register(Unit)
+class UnitAdmin(SafeImportExportMixin, plan_admin.UnitAdmin):
+    """The flat unit table, read and written through the bounded, formula-safe formats."""
+
+    resource_classes = [UnitResource]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
 
 @admin.register(Activity)

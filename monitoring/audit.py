@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, IntegrityError
 
-from plans.bulk import insert_rows
+from monitoring.excel.bulk import insert_rows
 from plans.models import Activity, Indicator
 from plans.scoping import directorate_unit, municipality_id
 

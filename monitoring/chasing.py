@@ -18,8 +18,8 @@ from django.utils.http import urlencode
 from plans.models import Indicator, Plan, Unit
 from plans.text import tr_fold, tr_sort_key
 
+from .excel.report import CONTENT_TYPES, report_bytes, report_filename
 from .models import Realization
-from .report import CONTENT_TYPES, report_bytes, report_filename
 
 XLSX = CONTENT_TYPES["xlsx"]
 

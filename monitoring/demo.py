@@ -12,16 +12,16 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from plans.models import Plan
-from plans.services import (
+from monitoring.excel.plan_build import (
     BuildSummary,
     PlanRow,
     SourceRef,
     build_plan,
     get_or_create_municipality,
 )
+from plans.models import Plan
 
-from .plan_table import store_plan_figures
+from .excel.plan_table import store_plan_figures
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 _YEAR_COL = re.compile(r"^(T|R|AT):(\d{4})$")

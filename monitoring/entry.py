@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.excel.plan_build import figure_objects, group_aliases
 from plans.models import FigureState, Indicator, Plan, Target, Unit, ValueType
-from plans.services import figure_objects, group_aliases
 from plans.text import ParsedFigure, parse_figure
 
 from .models import Realization, validate_evidence_size, validate_evidence_type

@@ -8,8 +8,8 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from monitoring.excel.plan_build import figure_objects, group_aliases
 from plans.models import FigureState, ValueType
-from plans.services import figure_objects, group_aliases
 from plans.text import parse_figure
 
 from .audit import FigureRefused

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from plans.bulk import bulk_insert
+from monitoring.excel.bulk import bulk_insert
 from plans.models import Indicator
 from plans.text import numeric_text
 

@@ -11,9 +11,9 @@ import re
 
 from import_export import fields, resources, widgets
 
+from monitoring.excel.plan_build import figure_objects, group_aliases
 from plans.models import Activity, Group, Indicator, ValueType
 from plans.scoping import scope, scope_import, visible_id
-from plans.services import figure_objects, group_aliases
 from plans.text import clean_text, parse_figure, tr_fold
 
 from .audit import FigureRefused

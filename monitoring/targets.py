@@ -19,9 +19,9 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from plans.bulk import insert_rows
+from monitoring.excel.bulk import insert_rows
+from monitoring.excel.plan_build import figure_parser, figure_rows, group_aliases
 from plans.models import Target
-from plans.services import figure_parser, figure_rows, group_aliases
 from plans.text import ParsedFigure
 
 from .audit import (

@@ -34,7 +34,7 @@ from django_tasks_db import DatabaseBackend
 from plans.models import Plan
 
 from .chasing import send_reminders
-from .report import unit_forms_zip
+from .excel.report import unit_forms_zip
 
 logger = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from plans.exports_safe import csv_value, xlsx_cell, xlsx_value
+from monitoring.excel.exports import csv_value, xlsx_cell, xlsx_value
 
 from . import dashboard
 from .dashboard import LoginRequired, get_plan_for
-from .report import report_response
+from .excel.report import report_response
 
 
 def plan_page(view):
@@ -174,7 +174,7 @@ def _tr_number(value) -> str:
 
 
 def _csv_text(header: list[str], lines: list[list], *, turkish: bool) -> str:
-    """The rows as CSV; a formula-like text behind a quote either way (plans.exports_safe)."""
+    """The rows as CSV; a formula-like text behind a quote either way (monitoring.excel.exports)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if turkish else ",")
     writer.writerow([csv_value(h) for h in header])
@@ -205,7 +205,7 @@ def _download(table, kind: str) -> HttpResponse:
 
 def _workbook(table, header: list[str], lines: list[list]) -> bytes:
     """The rows as a workbook (write-only: thousands of rows stay quick); a text that
-    looks like a formula is written as text (plans.exports_safe)."""
+    looks like a formula is written as text (monitoring.excel.exports)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter

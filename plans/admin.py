@@ -13,7 +13,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from .exports_safe import SafeImportExportMixin
 from .models import (
     Activity,
     Goal,
@@ -27,7 +26,6 @@ from .models import (
     UnitAlias,
     UserProfile,
 )
-from .resources import UnitResource
 from .scoping import scope
 
 
@@ -153,11 +151,8 @@ class UnitAliasInline(ScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdminMixin, SafeImportExportMixin, admin.ModelAdmin):
-    resource_classes = [UnitResource]
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Import and export (the flat unit table) are added by monitoring.admin_figures."""
 
     list_display = ["name", "kind", "municipality", "alias_list"]
     list_filter = [("municipality", admin.RelatedOnlyFieldListFilter), "kind"]

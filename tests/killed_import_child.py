@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yeep.settings")
 django.setup()
 
 from monitoring import realizations  # noqa: E402
-from monitoring.realization_import import import_realizations  # noqa: E402
+from monitoring.excel.realization_form import import_realizations  # noqa: E402
 from plans.models import Plan  # noqa: E402
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from monitoring.excel.report import report_bytes
 from monitoring.models import Realization
-from monitoring.report import report_bytes
 from plans.models import Plan
 
 from .excel_helpers import edit, find_row, read, snapshot

@@ -1,12 +1,13 @@
-"""plans.bulk: the imports' inserts store what bulk_create would, constraints included."""
+"""monitoring.excel.bulk: the imports' inserts store what bulk_create would, constraints
+included."""
 
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
 
+from monitoring.excel.bulk import bulk_insert, insert_rows
 from monitoring.models import FigureChange
-from plans.bulk import bulk_insert, insert_rows
 from plans.models import Activity, Indicator, Target, Theme
 
 from .factories import PlanFactory

@@ -7,13 +7,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from monitoring.excel.plan_rows import split_indicators
+from monitoring.excel.plan_table import import_plan
+from monitoring.excel.reader import WorkbookError
+from monitoring.excel.realization_form import import_realizations
+from monitoring.excel.report import report_bytes
 from monitoring.models import Realization
-from monitoring.plan_table import import_plan
-from monitoring.realization_import import import_realizations
-from monitoring.report import report_bytes
 from plans.models import Activity, Indicator, Plan
-from plans.plan_import import split_indicators
-from plans.workbook import WorkbookError
 
 from .excel_helpers import edit, find_row, plan_signature, read, snapshot, xlsx
 from .factories import make_plan

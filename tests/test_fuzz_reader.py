@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from monitoring.plan_table import import_plan
-from monitoring.realization_import import import_realizations
-from plans.workbook import WorkbookError, iter_sheet_rows, open_workbook
+from monitoring.excel.plan_table import import_plan
+from monitoring.excel.reader import WorkbookError, iter_sheet_rows, open_workbook
+from monitoring.excel.realization_form import import_realizations
 
 from . import workbooks
 from .excel_helpers import snapshot

@@ -10,17 +10,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from monitoring.plan_table import import_plan
-from monitoring.realization_import import import_realizations, preview_realizations
-from plans import isolation
-from plans.models import Municipality
-from plans.workbook import (
+from monitoring.excel import isolation
+from monitoring.excel.plan_table import import_plan
+from monitoring.excel.reader import (
     WorkbookError,
     check_xlsx_bytes,
     iter_sheet_rows,
     open_workbook,
     reader_stats,
 )
+from monitoring.excel.realization_form import import_realizations, preview_realizations
+from plans.models import Municipality
 
 from .excel_helpers import snapshot
 from .hostile import CORPUS, HEADER_ROW, MAIN_NS, build, sheet_xml, workbook

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from openpyxl import load_workbook
 
-from monitoring.report import report_bytes
+from monitoring.excel.report import report_bytes
 from plans.models import Plan
 
 from .excel_helpers import snapshot

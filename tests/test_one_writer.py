@@ -14,9 +14,9 @@ from django.db import connection
 from django.urls import reverse
 
 from monitoring import workflow
+from monitoring.excel.realization_form import import_realizations
+from monitoring.excel.report import report_bytes
 from monitoring.models import FigureChange, Realization, ReportingYear
-from monitoring.realization_import import import_realizations
-from monitoring.report import report_bytes
 from monitoring.resources import RealizationResource
 from plans.models import DataVersion, Indicator, Plan, Target
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from monitoring.report import report_bytes
+from monitoring.excel.report import report_bytes
 from plans.models import Plan
 
 from .excel_helpers import read
@@ -73,7 +73,7 @@ def test_the_pdf_has_the_rows_of_the_workbook_in_its_order():
         for r in range(4, ws.max_row + 1)
         if ws.cell(r, 1).value
     ]
-    from monitoring.report_pdf import report_pdf_bytes
+    from monitoring.excel.report_pdf import report_pdf_bytes
 
     _, texts = pdf_text(report_pdf_bytes(plan, 2024))
     text = " ".join(texts)

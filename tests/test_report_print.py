@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from monitoring.report import report_bytes
+from monitoring.excel.report import report_bytes
 from plans.models import Indicator, Plan
 
 from .factories import make_plan

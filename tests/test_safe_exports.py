@@ -1,5 +1,5 @@
 """No download holds a live formula: texts typed as formulas come back as text, numbers as
-numbers and a dash as a dash (plans/exports_safe.py)."""
+numbers and a dash as a dash (monitoring/excel/exports.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from monitoring.excel.exports import is_formula_like
 from monitoring.models import Realization
-from plans.exports_safe import is_formula_like
 from plans.models import FigureState
 
 from .factories import (

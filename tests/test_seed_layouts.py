@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from monitoring.excel.plan_table import import_plan
+from monitoring.excel.reader import WorkbookError
+from monitoring.excel.realization_form import import_realizations
 from monitoring.models import Realization
-from monitoring.plan_table import import_plan
-from monitoring.realization_import import import_realizations
 from plans.models import Activity, Indicator, Plan, Strategy, Target
-from plans.workbook import WorkbookError
 
 from . import workbooks as W
 from .excel_helpers import snapshot
@@ -173,7 +173,7 @@ def test_broken_plan_workbooks(tmp_path, kind, fragments):
 
 def test_formula_cached_values_are_read(tmp_path):
     """=10+5 comes in as 15 (only the #DIV/0! cell is refused)."""
-    from plans.plan_import import parse_workbook
+    from monitoring.excel.plan_rows import parse_workbook
 
     path = W.broken("formula", tmp_path / "f.xlsx")
     with pytest.raises(WorkbookError) as exc:

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from monitoring import workflow
-from monitoring.report import report_bytes
+from monitoring.excel.report import report_bytes
 from plans.models import Plan
 
 from .excel_helpers import edit, find_row, read, snapshot, xlsx

@@ -1,4 +1,4 @@
-"""plans.workbook: what the importers see of a cell, whatever wrote the file, and the
+"""monitoring.excel.reader: what the importers see of a cell, whatever wrote the file, and the
 checks made before any cell is read."""
 
 import datetime
@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from plans.workbook import WorkbookError, iter_sheet_rows, open_workbook
+from monitoring.excel.reader import WorkbookError, iter_sheet_rows, open_workbook
 
 from .workbooks import set_cached_values
 

@@ -210,7 +210,7 @@ def test_year_page_and_report_queries_do_not_grow_with_the_plan(admin_client_tr)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from monitoring.report import report_bytes
+    from monitoring.excel.report import report_bytes
 
     from .factories import make_plan
 

@@ -251,7 +251,7 @@ EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "xlsx", "docx", "odt", "ods"
 # Uploads: workbooks and evidence files.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 2_000_000)
-# Uploaded workbooks are read in a child process with these limits (plans/isolation.py).
+# Uploaded workbooks are read in a child process with these limits (monitoring/excel/isolation.py).
 IMPORT_READ_TIMEOUT = env_int("IMPORT_READ_TIMEOUT", 60)
 IMPORT_READ_MEMORY_BYTES = env_int("IMPORT_READ_MEMORY_BYTES", 1 << 30)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 40 * UPLOAD_MAX_BYTES)
@@ -345,5 +345,5 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Off on purpose: in django-import-export 4.4 it strips one leading "=" and nothing else,
-# and turns every value into a string. The admins export through plans.exports_safe.
+# and turns every value into a string. The admins export through monitoring.excel.exports.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False

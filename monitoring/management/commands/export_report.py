@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.report import report_bytes
-from monitoring.report_pdf import report_pdf_bytes
+from monitoring.excel.report import report_bytes
+from monitoring.excel.report_pdf import report_pdf_bytes
 from plans.models import Plan, Unit
 
 

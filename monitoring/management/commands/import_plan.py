@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.plan_table import import_plan
-from plans.workbook import WorkbookError
+from monitoring.excel.plan_table import import_plan
+from monitoring.excel.reader import WorkbookError
 
 
 class Command(BaseCommand):

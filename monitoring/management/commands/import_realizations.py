@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.realization_import import import_realizations
+from monitoring.excel.reader import WorkbookError
+from monitoring.excel.realization_form import import_realizations
 from plans.models import Plan
-from plans.workbook import WorkbookError
 
 KIND_LABELS = {"new": "yeni", "changed": "değişen", "unchanged": "değişmeyen"}
 

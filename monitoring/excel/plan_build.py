@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
-from .bulk import bulk_insert, insert_rows
-from .models import (
+from plans.models import (
     Activity,
     FigureState,
     Goal,
@@ -30,7 +29,7 @@ from .models import (
     UnitAlias,
     ValueType,
 )
-from .text import (
+from plans.text import (
     ParsedFigure,
     clean_text,
     parse_figure,
@@ -39,6 +38,8 @@ from .text import (
     tr_fold,
     unit_key,
 )
+
+from .bulk import bulk_insert, insert_rows
 
 
 @dataclass

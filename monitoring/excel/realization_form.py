@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from plans.models import Activity, FigureState, Indicator, Plan, Target, ValueType
-from plans.services import figure_objects, group_aliases
-from plans.text import clean_text, parse_figure, split_code, tr_fold
-from plans.workbook import (
+from monitoring.excel.plan_build import figure_objects, group_aliases
+from monitoring.excel.reader import (
     HeaderMap,
     WorkbookError,
     WorkbookIssue,
@@ -26,11 +24,13 @@ from plans.workbook import (
     iter_sheet_rows,
     open_workbook,
 )
+from plans.models import Activity, FigureState, Indicator, Plan, Target, ValueType
+from plans.text import clean_text, parse_figure, split_code, tr_fold
 
-from .audit import FigureRefused, cell_text
-from .models import Realization
+from ..audit import FigureRefused, cell_text
+from ..models import Realization
+from ..realizations import RealizationChange, check_realizations, realizations_apply
 from .realization_preview import RowFacts, row_facts
-from .realizations import RealizationChange, check_realizations, realizations_apply
 
 TITLE_YEAR_RE = re.compile(r"(20\d\d)\s*yılı\s*gerçekleşme", re.IGNORECASE)
 

@@ -15,7 +15,7 @@ sensibly: a number written as text ("-5", "+3", "-1,5", "-8%") and a lone dash "
 plans' "not applicable": a spreadsheet shows a dash and computes nothing). Anything else
 that starts so, "--" or "-5+1" included, is prefixed, as OWASP advises.
 
-The yearly report (monitoring/report.py) writes every text with xlsxwriter's
+The yearly report (monitoring/excel/report.py) writes every text with xlsxwriter's
 ``write_string`` and ``strings_to_formulas=False``, which keeps it text too.
 """
 
@@ -122,12 +122,12 @@ class SafeImportExportMixin(ImportExportMixin):
         zip bomb, entities, cell count): no far cell or bomb can hold a worker."""
         from import_export.formats.base_formats import CSV
 
-        from .workbook import SafeXLSX as CheckedXLSX
+        from .reader import SafeXLSX as CheckedXLSX
 
         return [CSV, CheckedXLSX]
 
     def add_data_read_fail_error_to_form(self, form, e):
-        from .workbook import WorkbookError
+        from .reader import WorkbookError
 
         if isinstance(e, WorkbookError):
             form.add_error("import_file", "; ".join(str(i) for i in e.issues))

@@ -1,7 +1,7 @@
 """Reading an uploaded workbook's cells in a child process, so that a native crash, a
 runaway allocation or an endless loop in the parser ends the child, never the worker.
 
-The parent (:func:`read_sheets`) starts ``python -I plans/isolation.py`` with the file on
+The parent (:func:`read_sheets`) starts ``python -I monitoring/excel/isolation.py`` with the file on
 its standard input and a temporary file as its standard output. The child limits its own
 address space (``RLIMIT_AS``), CPU time and output size before it reads a byte, reads the
 requested sheets with python-calamine and writes back, pickled, every sheet's rows (lists

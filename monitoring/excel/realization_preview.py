@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from plans.models import FigureState, ValueType
 
-from .progress import BEHIND, Fig, assess, combine
-from .templatetags.yeep_format import figure_text, format_number, format_percent
+from ..progress import BEHIND, Fig, assess, combine
+from ..templatetags.yeep_format import figure_text, format_number, format_percent
 
 # A figure more than this many times its target or last year's figure is flagged.
 OUTLIER_FACTOR = Decimal(5)

@@ -4,8 +4,8 @@ Recognises the columns by their header text wherever the header row is (and skip
 when it repeats), reads theme/goal/strategy rows between the activity rows, activities
 merged (or left blank) over their indicator rows, several indicators in one cell, target
 cells with groups, and grouping columns (Narlıdere's AMAÇ/HEDEF) merged down.
-Produces ``PlanRow``s for ``plans.services.build_plan``; monitoring.plan_table stores
-them with their targets and realizations in one transaction.
+Produces ``PlanRow``s for ``plan_build.build_plan``; ``plan_table`` stores them with
+their targets and realizations in one transaction.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .services import PlanRow, SourceRef
-from .text import clean_text, split_code, tr_fold
-from .workbook import (
+from plans.text import clean_text, split_code, tr_fold
+
+from .plan_build import PlanRow, SourceRef
+from .reader import (
     HeaderMap,
     WorkbookError,
     WorkbookIssue,

@@ -1,4 +1,4 @@
-"""A plan table into the database: the structure (plans.services.build_plan), then its
+"""A plan table into the database: the structure (monitoring.excel.plan_build.build_plan), then its
 targets and realizations through the figure writers, in one transaction; a dry run
 rolls it back."""
 
@@ -10,9 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from plans.models import Indicator, Plan
-from plans.plan_import import parse_workbook, plan_labels
-from plans.services import (
+from monitoring.excel.plan_build import (
     BuildSummary,
     PlanRow,
     build_plan,
@@ -21,12 +19,14 @@ from plans.services import (
     get_or_create_municipality,
     group_aliases,
 )
+from monitoring.excel.plan_rows import parse_workbook, plan_labels
+from monitoring.excel.reader import WorkbookError
+from plans.models import Indicator, Plan
 from plans.text import clean_text, parse_timing
-from plans.workbook import WorkbookError
 
-from .models import Realization
-from .realizations import RealizationChange, realizations_apply
-from .targets import TargetChange, targets_apply
+from ..models import Realization
+from ..realizations import RealizationChange, realizations_apply
+from ..targets import TargetChange, targets_apply
 
 SOURCE = "plan tablosu"
 

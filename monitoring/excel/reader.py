@@ -9,7 +9,7 @@ zip directory (sizes, ratios, one name per part), then every part unpacked as a 
 stream and every XML part parsed with expat, refusing DTDs and entities; the sheets give
 their used area and cell count, the shared strings their count and lengths. Then
 :meth:`Book.sheet_rows` has python-calamine read the cells in a child process
-(plans/isolation.py) limited in memory and time. Settings, with their defaults:
+(monitoring/excel/isolation.py) limited in memory and time. Settings, with their defaults:
 ``UPLOAD_MAX_BYTES``, ``IMPORT_MAX_CELLS``, ``IMPORT_MAX_UNPACKED_BYTES`` (40 ×
 UPLOAD_MAX_BYTES), ``IMPORT_MAX_RATIO`` (200), ``IMPORT_READ_TIMEOUT`` (60 s),
 ``IMPORT_READ_MEMORY_BYTES`` (1 GB), ``IMPORT_READ_PYTHON`` (``sys.executable``).
@@ -35,7 +35,7 @@ import tablib
 from django.conf import settings
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from .text import clean_text, tr_fold, tr_int
+from plans.text import clean_text, tr_fold, tr_int
 
 logger = logging.getLogger(__name__)
 
@@ -131,7 +131,7 @@ class Sheet:
 class Book:
     """An uploaded workbook checked for type, size and cell limits; its cells are read
     with calamine (Rust), about ten times faster than openpyxl's read-only mode, in a
-    child process (plans/isolation.py) limited in memory and time."""
+    child process (monitoring/excel/isolation.py) limited in memory and time."""
 
     data: bytes
     worksheets: list[Sheet]
@@ -582,7 +582,7 @@ def _scan_sheet(pkg: _Package, sheet: Sheet, percent_styles: frozenset[str], bud
 
     The sheet is most of an upload, so this pass is kept lean: one callback per element
     and text read only inside an error cell's <v>. The length of each cell's text is
-    checked by the child that reads the cells (plans/isolation.py)."""
+    checked by the child that reads the cells (monitoring/excel/isolation.py)."""
     kinds: dict[str, str] = {}
     columns: dict[str, int] = {}
     errors = sheet.errors
@@ -949,7 +949,7 @@ def safe_xlsx_format():
     """django-import-export's xlsx format read by our reader, not openpyxl: the checks of
     :func:`open_workbook` first, then the cells read by calamine in the limited child
     process; the first sheet's first row is the header. The flat-table admins use it
-    (plans.exports_safe.SafeImportExportMixin)."""
+    (monitoring.excel.exports.SafeImportExportMixin)."""
     from import_export.formats.base_formats import XLSX
 
     class SafeXLSX(XLSX):

@@ -18,7 +18,7 @@ from django.utils import formats, translation
 
 from plans.models import Plan
 
-from .progress import LEVEL_HELP, STATUS_COLORS
+from ..progress import LEVEL_HELP, STATUS_COLORS
 from .report import Cell, ReportContent, report_content
 
 

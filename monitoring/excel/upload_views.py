@@ -16,12 +16,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from monitoring.plan_table import import_plan
+from monitoring.excel.plan_table import import_plan
+from monitoring.excel.reader import WorkbookError
 from plans.models import Municipality, Plan
 from plans.scoping import directorate_unit
-from plans.workbook import WorkbookError
 
-from .realization_import import import_realizations
+from .realization_form import import_realizations
 
 SESSION_KEY = "yeep_uploads"
 ALLOWED_SUFFIXES = {".xlsx", ".xlsm"}

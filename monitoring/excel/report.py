@@ -26,9 +26,9 @@ from django.utils.text import slugify
 from plans.models import Plan, Unit, ValueType
 from plans.text import numeric_text, tr_upper
 
-from .audit import cell_text
-from .figures import IndicatorRow, plan_order, plan_table
-from .progress import LEVEL_HELP, STATUS_COLORS, STATUS_LABELS, level_step_of
+from ..audit import cell_text
+from ..figures import IndicatorRow, plan_order, plan_table
+from ..progress import LEVEL_HELP, STATUS_COLORS, STATUS_LABELS, level_step_of
 from .report_layout import (
     BODY_SIZE,
     CELL_PADDING,
