@@ -118,105 +118,189 @@ def _forget(request, token: str) -> None:
     (upload_dir() / f"{token}.xlsx").unlink(missing_ok=True)
 
 
-def plan_import_view(model_admin, request):
-    if not model_admin.has_add_permission(request):
+class UploadFlow:
+    """What differs between the two uploads; ``upload_view`` is the one flow: a form, a
+    preview made by a dry run (nothing stored), the file kept under a token, then the
+    real run on confirmation. A refusal at either step shows the form again with the
+    choices kept and every issue with its sheet, row and column."""
+
+    kind = ""
+    title = ""
+    preview_template = ""
+
+    def __init__(self, model_admin, request):
+        self.model_admin, self.request = model_admin, request
+
+    def allowed(self) -> bool:
+        raise NotImplementedError
+
+    def form(self, data=None, files=None, initial=None) -> forms.Form:
+        raise NotImplementedError
+
+    def params(self, form) -> dict:
+        raise NotImplementedError
+
+    def run(self, data: bytes, params: dict, *, dry_run: bool):
+        raise NotImplementedError
+
+    def preview(self, result, params) -> dict:
+        raise NotImplementedError
+
+    def done(self, result):
+        raise NotImplementedError
+
+
+def upload_view(flow: UploadFlow):
+    request = flow.request
+    if not flow.allowed():
         raise PermissionDenied
+    admin_site = flow.model_admin.admin_site
     context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": _("Plan tablosu içe aktar"),
-        "kind": "plan",
+        **admin_site.each_context(request),
+        "opts": flow.model_admin.model._meta,
+        "title": flow.title,
+        "kind": flow.kind,
     }
+
+    def refused(form, exc: WorkbookError):
+        context.update(form=form, errors=exc.issues)
+        return TemplateResponse(request, "admin/imports/upload.html", context)
+
     if request.method == "POST" and "token" in request.POST:
         token = request.POST["token"]
-        data, params = _unstash(request, token, "plan")
+        data, params = _unstash(request, token, flow.kind)
         try:
-            result = import_plan(source=data, user=request.user, **params)
+            result = flow.run(data, params, dry_run=False)
         except WorkbookError as exc:
             _forget(request, token)
-            context.update(form=PlanUploadForm(), errors=exc.issues)
-            return TemplateResponse(request, "admin/imports/upload.html", context)
+            # the choices made stay: only the file is to be chosen again
+            return refused(flow.form(initial=params), exc)
         _forget(request, token)
-        messages.success(
-            request,
-            _("Plan kaydedildi: %(plan)s (%(counts)s).")
-            % {"plan": result.plan, "counts": _counts(result.summary.counts())},
-        )
-        return redirect("admin:plans_plan_change", result.plan.pk)
-    own = (
-        None
-        if request.user.is_superuser
-        else getattr(getattr(request.user, "profile", None), "municipality", None)
-    )
-    if not request.user.is_superuser and own is None:
-        raise PermissionDenied
-    form = PlanUploadForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"municipality": own.name if own else ""},
-    )
-    if own is not None:
-        # a municipality's staff import into their own municipality only
-        form.fields["municipality"].disabled = True
-        form.fields["municipality"].initial = own.name
+        return flow.done(result)
+    form = flow.form(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = b"".join(form.cleaned_data["file"].chunks())
-        params = {
+        params = flow.params(form)
+        try:
+            result = flow.run(data, params, dry_run=True)
+        except WorkbookError as exc:
+            return refused(form, exc)
+        context.update(
+            token=_stash(request, data, flow.kind, params), **flow.preview(result, params)
+        )
+        return TemplateResponse(request, flow.preview_template, context)
+    context["form"] = form
+    return TemplateResponse(request, "admin/imports/upload.html", context)
+
+
+class PlanUpload(UploadFlow):
+    kind = "plan"
+    title = _("Plan tablosu içe aktar")
+    preview_template = "admin/imports/plan_preview.html"
+
+    @property
+    def own(self):
+        """The user's municipality (None for a platform administrator)."""
+        user = self.request.user
+        return (
+            None
+            if user.is_superuser
+            else getattr(getattr(user, "profile", None), "municipality", None)
+        )
+
+    def allowed(self) -> bool:
+        user = self.request.user
+        return self.model_admin.has_add_permission(self.request) and (
+            user.is_superuser or self.own is not None
+        )
+
+    def form(self, data=None, files=None, initial=None):
+        own = self.own
+        initial = {"municipality": own.name if own else "", **(initial or {})}
+        initial.pop("municipality_name", None)
+        form = PlanUploadForm(data, files, initial=initial)
+        if own is not None:
+            # a municipality's staff import into their own municipality only
+            form.fields["municipality"].disabled = True
+            form.fields["municipality"].initial = own.name
+        return form
+
+    def params(self, form) -> dict:
+        own = self.own
+        return {
             "municipality_name": own.name if own else form.cleaned_data["municipality"],
             "title": form.cleaned_data["title"] or None,
             "year": form.cleaned_data["year"],
             "file_name": form.cleaned_data["file"].name,
         }
-        try:
-            preview = import_plan(source=data, dry_run=True, **params)
-        except WorkbookError as exc:
-            context.update(form=form, errors=exc.issues)
-            return TemplateResponse(request, "admin/imports/upload.html", context)
-        context.update(
-            token=_stash(request, data, "plan", params),
-            preview=preview,
-            counts=preview.summary.counts(),
-            municipality_exists=Municipality.objects.filter(
-                name=params["municipality_name"].strip()
-            ).exists(),
-            params=params,
-        )
-        return TemplateResponse(request, "admin/imports/plan_preview.html", context)
-    context["form"] = form
-    return TemplateResponse(request, "admin/imports/upload.html", context)
 
+    def run(self, data, params, *, dry_run):
+        user = None if dry_run else self.request.user
+        return import_plan(source=data, dry_run=dry_run, user=user, **params)
 
-def realization_import_view(model_admin, request, plans):
-    if not model_admin.has_change_permission(request):
-        raise PermissionDenied
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": _("Gerçekleşme tablosu içe aktar"),
-        "kind": "realization",
-    }
-    if request.method == "POST" and "token" in request.POST:
-        token = request.POST["token"]
-        data, params = _unstash(request, token, "realization")
-        plan = plans.filter(pk=params["plan"]).first() if params.get("plan") else None
-        try:
-            result = import_realizations(
-                source=data,
-                year=params["year"],
-                plan=plan,
-                user=request.user,
-                plans=plans,
-                unit_id=directorate_unit(request.user),
-            )
-        except WorkbookError as exc:
-            _forget(request, token)
-            # the choices made stay: only the file is to be chosen again
-            form = RealizationUploadForm(plans=plans, initial=params)
-            context.update(form=form, errors=exc.issues)
-            return TemplateResponse(request, "admin/imports/upload.html", context)
-        _forget(request, token)
+    def preview(self, result, params) -> dict:
+        name = params["municipality_name"].strip()
+        return {
+            "preview": result,
+            "counts": result.summary.counts(),
+            "municipality_exists": Municipality.objects.filter(name=name).exists(),
+            "params": params,
+        }
+
+    def done(self, result):
         messages.success(
-            request,
+            self.request,
+            _("Plan kaydedildi: %(plan)s (%(counts)s).")
+            % {"plan": result.plan, "counts": _counts(result.summary.counts())},
+        )
+        return redirect("admin:plans_plan_change", result.plan.pk)
+
+
+class RealizationUpload(UploadFlow):
+    kind = "realization"
+    title = _("Gerçekleşme tablosu içe aktar")
+    preview_template = "admin/imports/realization_preview.html"
+
+    def __init__(self, model_admin, request, plans):
+        super().__init__(model_admin, request)
+        self.plans = plans
+
+    def allowed(self) -> bool:
+        return self.model_admin.has_change_permission(self.request)
+
+    def form(self, data=None, files=None, initial=None):
+        return RealizationUploadForm(data, files, plans=self.plans, initial=initial)
+
+    def params(self, form) -> dict:
+        plan = form.cleaned_data["plan"]
+        return {"year": form.cleaned_data["year"], "plan": plan.pk if plan else None}
+
+    def run(self, data, params, *, dry_run):
+        plan = self.plans.filter(pk=params["plan"]).first() if params.get("plan") else None
+        result = import_realizations(
+            source=data,
+            year=params["year"],
+            plan=plan,
+            dry_run=dry_run,
+            plans=self.plans,
+            unit_id=directorate_unit(self.request.user),
+            user=self.request.user,
+        )
+        if not self.plans.filter(pk=result.plan.pk).exists():
+            raise PermissionDenied
+        return result
+
+    def preview(self, result, params) -> dict:
+        return {
+            "result": result,
+            "changed_lines": [x for x in result.lines if x.kind != "unchanged"],
+            # what stays as stored but is flagged (a reason that will be asked for)
+            "flagged_lines": [x for x in result.lines if x.kind == "unchanged" and x.facts.flags],
+        }
+
+    def done(self, result):
+        messages.success(
+            self.request,
             _(
                 "%(year)s gerçekleşmeleri kaydedildi: %(new)s yeni, %(changed)s değişen, "
                 "%(unchanged)s değişmeyen."
@@ -224,36 +308,14 @@ def realization_import_view(model_admin, request, plans):
             % {"year": result.year, **result.counts},
         )
         return redirect("admin:monitoring_realization_changelist")
-    form = RealizationUploadForm(request.POST or None, request.FILES or None, plans=plans)
-    if request.method == "POST" and form.is_valid():
-        data = b"".join(form.cleaned_data["file"].chunks())
-        plan = form.cleaned_data["plan"]
-        params = {"year": form.cleaned_data["year"], "plan": plan.pk if plan else None}
-        try:
-            result = import_realizations(
-                source=data,
-                year=params["year"],
-                plan=plan,
-                dry_run=True,
-                plans=plans,
-                unit_id=directorate_unit(request.user),
-                user=request.user,
-            )
-        except WorkbookError as exc:
-            context.update(form=form, errors=exc.issues)
-            return TemplateResponse(request, "admin/imports/upload.html", context)
-        if not plans.filter(pk=result.plan.pk).exists():
-            raise PermissionDenied
-        context.update(
-            token=_stash(request, data, "realization", params),
-            result=result,
-            changed_lines=[x for x in result.lines if x.kind != "unchanged"],
-            # what stays as stored but is flagged (a reason that will be asked for)
-            flagged_lines=[x for x in result.lines if x.kind == "unchanged" and x.facts.flags],
-        )
-        return TemplateResponse(request, "admin/imports/realization_preview.html", context)
-    context["form"] = form
-    return TemplateResponse(request, "admin/imports/upload.html", context)
+
+
+def plan_import_view(model_admin, request):
+    return upload_view(PlanUpload(model_admin, request))
+
+
+def realization_import_view(model_admin, request, plans):
+    return upload_view(RealizationUpload(model_admin, request, plans))
 
 
 def _counts(counts: dict) -> str:
