@@ -176,6 +176,25 @@ def open_workbook(source, *, max_bytes: int | None = None, max_cells: int | None
     that is broken or declares entities."""
     max_bytes = max_bytes or settings.UPLOAD_MAX_BYTES
     max_cells = max_cells or settings.IMPORT_MAX_CELLS
+    data = _checked_bytes(source, max_bytes)
+    sheets = _scanned_sheets(data, max_bytes, max_cells)
+    for sheet in sheets:
+        if sheet.rows * sheet.columns > max_cells:
+            raise WorkbookError(
+                WorkbookIssue(
+                    f"Sayfa {sheet.rows} satır × {sheet.columns} sütun = "
+                    f"{tr_int(sheet.rows * sheet.columns)} hücre; sınır "
+                    f"{tr_int(max_cells)} hücre. Yalnızca plan tablosunu içeren bir dosya "
+                    "yükleyin.",
+                    sheet=sheet.title,
+                    part=sheet.path,
+                )
+            )
+    return Book(data=data, worksheets=sheets)
+
+
+def _checked_bytes(source, max_bytes: int) -> bytes:
+    """The upload's bytes, when they can be an xlsx package of an allowed size."""
     size = getattr(source, "size", None)
     if size is not None and size > max_bytes:
         raise WorkbookError(_too_big(size, max_bytes))
@@ -203,22 +222,18 @@ def open_workbook(source, *, max_bytes: int | None = None, max_cells: int | None
             f"Paket {tr_int(_MAX_PARTS)} bölümden fazlasını içeriyor; bu bir Excel çalışma "
             "kitabı olamaz."
         )
+    return data
+
+
+def _scanned_sheets(data: bytes, max_bytes: int, max_cells: int) -> list[Sheet]:
+    """Every part of the package unpacked, counted and parsed once; the sheets with what
+    their scan found. Any zip or XML failure is a WorkbookError naming the part."""
     max_unpacked = getattr(settings, "IMPORT_MAX_UNPACKED_BYTES", max_bytes * 40)
     pkg = None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             pkg = _Package(zf, max_unpacked, getattr(settings, "IMPORT_MAX_RATIO", _MAX_RATIO))
-            if "xl/workbook.xml" not in pkg.infos:
-                if "content.xml" in pkg.infos:
-                    raise WorkbookError(
-                        "Bu dosya bir OpenDocument tablosu (.ods); Excel çalışma kitabı "
-                        "(.xlsx) değil. LibreOffice'te “Farklı Kaydet > Excel 2007-365 "
-                        "(.xlsx)” ile kaydedip yeniden yükleyin."
-                    )
-                raise WorkbookError(
-                    "Bu dosya bir Excel çalışma kitabı (.xlsx) değil (Word ya da başka bir "
-                    "Office belgesi olabilir)."
-                )
+            _require_workbook_part(pkg)
             sheets = _worksheets(pkg)
             percent_styles = _percent_styles(pkg)
             _scan_shared_strings(pkg, max_cells)
@@ -251,19 +266,22 @@ def open_workbook(source, *, max_bytes: int | None = None, max_cells: int | None
                 f"Dosya bozuk: .xlsx paketi okunamadı ({exc.__class__.__name__}).", part=part
             )
         ) from exc
-    for sheet in sheets:
-        if sheet.rows * sheet.columns > max_cells:
-            raise WorkbookError(
-                WorkbookIssue(
-                    f"Sayfa {sheet.rows} satır × {sheet.columns} sütun = "
-                    f"{tr_int(sheet.rows * sheet.columns)} hücre; sınır "
-                    f"{tr_int(max_cells)} hücre. Yalnızca plan tablosunu içeren bir dosya "
-                    "yükleyin.",
-                    sheet=sheet.title,
-                    part=sheet.path,
-                )
-            )
-    return Book(data=data, worksheets=sheets)
+    return sheets
+
+
+def _require_workbook_part(pkg) -> None:
+    if "xl/workbook.xml" in pkg.infos:
+        return
+    if "content.xml" in pkg.infos:
+        raise WorkbookError(
+            "Bu dosya bir OpenDocument tablosu (.ods); Excel çalışma kitabı "
+            "(.xlsx) değil. LibreOffice'te “Farklı Kaydet > Excel 2007-365 "
+            "(.xlsx)” ile kaydedip yeniden yükleyin."
+        )
+    raise WorkbookError(
+        "Bu dosya bir Excel çalışma kitabı (.xlsx) değil (Word ya da başka bir "
+        "Office belgesi olabilir)."
+    )
 
 
 # A part may unpack to this many times its packed size (a zip bomb unpacks to thousands
