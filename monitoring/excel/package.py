@@ -279,90 +279,9 @@ def _scan_sheet(pkg: _Package, sheet: Sheet, percent_styles: frozenset[str], bud
     The sheet is most of an upload, so this pass is kept lean: one callback per element
     and text read only inside an error cell's <v>. The length of each cell's text is
     checked by the child that reads the cells (monitoring/excel/isolation.py)."""
-    kinds: dict[str, str] = {}
-    columns: dict[str, int] = {}
-    errors = sheet.errors
-    percents = sheet.percents
-    row = col = max_row = max_col = cells = merges = 0
-    row_text = ""
-    error_cell: tuple[int, int] | None = None
-    error_key: tuple[int, int] | None = None
-    parser = None
-
-    def bind(p):
-        nonlocal parser
-        parser = p
-
-    def start(name, attrs):
-        nonlocal row, col, max_row, max_col, cells, row_text, error_cell, error_key
-        nonlocal merges
-        if error_key is not None:
-            error_key = None
-            parser.CharacterDataHandler = None
-        kind = kinds.get(name)
-        if kind is None:
-            kind = kinds[name] = _local(name)
-        if kind == "c":
-            ref = attrs.get("r")
-            if ref is None:
-                col += 1
-                if col > _MAX_COL:
-                    raise _Refused(f"{row}. satırda {_MAX_COL} sütundan fazla hücre var.")
-            else:
-                letters = ref.rstrip(_DIGITS)
-                c = columns.get(letters)
-                if c is None:
-                    c = columns[letters] = _column_number(letters, ref)
-                col = c
-                digits = ref[len(letters) :]
-                if digits != row_text:
-                    row = _row_number(digits)
-                    row_text = digits
-            cells += 1
-            if cells > budget:
-                raise _TooManyCells(row)
-            if row > max_row:
-                max_row = row
-            if col > max_col:
-                max_col = col
-            t = attrs.get("t")
-            if t is None or t == "s" or t == "n":
-                error_cell = None
-            elif t == "e":
-                error_cell = (row, col - 1)
-            else:
-                error_cell = None
-                sheet.typed_text = True
-            if percent_styles and attrs.get("s") in percent_styles:
-                percents.add((row, col - 1))
-        elif kind == "row":
-            ref = attrs.get("r")
-            if ref is None:
-                row += 1
-                if row > _MAX_ROW:
-                    raise _Refused(f"Sayfa Excel'in {_MAX_ROW} satır sınırını aşıyor.")
-                row_text = str(row)
-            elif ref != row_text:
-                row = _row_number(ref)
-                row_text = ref
-            col = 0
-        elif kind == "v":
-            if error_cell is not None:
-                error_key = error_cell
-                errors[error_key] = ""
-                parser.CharacterDataHandler = error_text
-        elif kind == "mergeCell":
-            merges += 1
-            if merges > budget:
-                raise _Refused(f"Birleştirilmiş hücre sayısı {tr_int(budget)} sınırını aşıyor.")
-        elif kind == "dimension":
-            sheet.declared = (attrs.get("ref") or "")[:40]
-
-    def error_text(data):
-        errors[error_key] += data[:64]
-
+    scan = _SheetScan(sheet, percent_styles, budget)
     try:
-        _parse_part(pkg, sheet.path, start, sheet=sheet.title, bind=bind)
+        _parse_part(pkg, sheet.path, scan.start, sheet=sheet.title, bind=scan.bind)
     except _TooManyCells as exc:
         raise WorkbookError(
             WorkbookIssue(
@@ -375,9 +294,120 @@ def _scan_sheet(pkg: _Package, sheet: Sheet, percent_styles: frozenset[str], bud
         ) from None
     except _Refused as exc:
         raise WorkbookError(WorkbookIssue(str(exc), sheet=sheet.title, part=sheet.path)) from None
+    errors = sheet.errors
     for key, value in errors.items():
         errors[key] = value.strip()
-    sheet.rows, sheet.columns, sheet.cells, sheet.merges = max_row, max_col, cells, merges
+    sheet.rows, sheet.columns = scan.max_row, scan.max_col
+    sheet.cells, sheet.merges = scan.cells, scan.merges
+
+
+class _SheetScan:
+    """The state of one sheet's pass and its expat start handler."""
+
+    __slots__ = (
+        "sheet",
+        "percent_styles",
+        "budget",
+        "kinds",
+        "columns",
+        "row",
+        "col",
+        "max_row",
+        "max_col",
+        "cells",
+        "merges",
+        "row_text",
+        "error_cell",
+        "error_key",
+        "parser",
+    )
+
+    def __init__(self, sheet: Sheet, percent_styles: frozenset[str], budget: int):
+        self.sheet, self.percent_styles, self.budget = sheet, percent_styles, budget
+        self.kinds: dict[str, str] = {}
+        self.columns: dict[str, int] = {}
+        self.row = self.col = self.max_row = self.max_col = self.cells = self.merges = 0
+        self.row_text = ""
+        self.error_cell: tuple[int, int] | None = None
+        self.error_key: tuple[int, int] | None = None
+        self.parser = None
+
+    def bind(self, parser) -> None:
+        self.parser = parser
+
+    def start(self, name, attrs) -> None:
+        if self.error_key is not None:
+            self.error_key = None
+            self.parser.CharacterDataHandler = None
+        kind = self.kinds.get(name)
+        if kind is None:
+            kind = self.kinds[name] = _local(name)
+        if kind == "c":
+            self.cell(attrs)
+        elif kind == "row":
+            self.new_row(attrs.get("r"))
+        elif kind == "v":
+            if self.error_cell is not None:
+                self.error_key = self.error_cell
+                self.sheet.errors[self.error_key] = ""
+                self.parser.CharacterDataHandler = self.error_text
+        elif kind == "mergeCell":
+            self.merges += 1
+            if self.merges > self.budget:
+                raise _Refused(
+                    f"Birleştirilmiş hücre sayısı {tr_int(self.budget)} sınırını aşıyor."
+                )
+        elif kind == "dimension":
+            self.sheet.declared = (attrs.get("ref") or "")[:40]
+
+    def cell(self, attrs) -> None:
+        ref = attrs.get("r")
+        if ref is None:
+            self.col = col = self.col + 1
+            if col > _MAX_COL:
+                raise _Refused(f"{self.row}. satırda {_MAX_COL} sütundan fazla hücre var.")
+        else:
+            letters = ref.rstrip(_DIGITS)
+            col = self.columns.get(letters)
+            if col is None:
+                col = self.columns[letters] = _column_number(letters, ref)
+            self.col = col
+            digits = ref[len(letters) :]
+            if digits != self.row_text:
+                self.row = _row_number(digits)
+                self.row_text = digits
+        row = self.row
+        self.cells = cells = self.cells + 1
+        if cells > self.budget:
+            raise _TooManyCells(row)
+        if row > self.max_row:
+            self.max_row = row
+        if col > self.max_col:
+            self.max_col = col
+        t = attrs.get("t")
+        if t is None or t == "s" or t == "n":
+            self.error_cell = None
+        elif t == "e":
+            self.error_cell = (row, col - 1)
+        else:
+            self.error_cell = None
+            self.sheet.typed_text = True
+        if self.percent_styles and attrs.get("s") in self.percent_styles:
+            self.sheet.percents.add((row, col - 1))
+
+    def new_row(self, ref) -> None:
+        if ref is None:
+            self.row += 1
+            if self.row > _MAX_ROW:
+                raise _Refused(f"Sayfa Excel'in {_MAX_ROW} satır sınırını aşıyor.")
+            self.row_text = str(self.row)
+        elif ref != self.row_text:
+            self.row = _row_number(ref)
+            self.row_text = ref
+        self.col = 0
+
+    def error_text(self, data) -> None:
+        self.sheet.errors[self.error_key] += data[:64]
 
 
 class _TooManyCells(Exception):
