@@ -447,3 +447,31 @@ def parse_timing(raw: object) -> dict:
         if not result["timing"]:
             result["timing"] = "range"
     return result
+
+
+def split_indicators(text: object) -> list[str]:
+    """Indicator names in one cell: "-Düzenlenen eğitim sayısı -Katılımcı sayısı" gives
+    two, and so do two lines (a line starting in lower case continues the one above).
+    A dash inside a word or between numbers ("18-25 yaş") is not a separator."""
+    return list(_split_indicators(text))
+
+
+@lru_cache(maxsize=4096, typed=True)  # the same indicator names come row after row
+def _split_indicators(text: object) -> tuple[str, ...]:
+    s = str(text or "").replace("\r", "\n")
+    if not clean_text(s) or clean_text(s) in {"-", "–"}:
+        return ()
+    lines: list[str] = []
+    for line in s.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if lines and not re.match(r"^[-–•]", line) and not line[:1].isupper():
+            lines[-1] += " " + line
+        else:
+            lines.append(line)
+    names: list[str] = []
+    for line in lines:
+        parts = re.split(r"(?:^|(?<=\s))[-–•]\s*(?=[^\W\d_])", line)
+        names.extend(clean_text(p).lstrip("-–• ").rstrip(":,;").strip() for p in parts)
+    return tuple(n for n in names if n)

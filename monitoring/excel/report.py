@@ -34,10 +34,10 @@ from .report_layout import (
     CELL_PADDING,
     FONT_NAME,
     LINE_FACTOR,
-    MARGINS,
     cell_height,
     column_points,
     page_breaks,
+    page_setup,
     spread,
     text_room,
 )
@@ -217,47 +217,49 @@ def report_content(
         lines=[],
         has_level_steps=False,
     )
-    lines = content.lines
+    with translation.override("tr"):
+        _report_lines(content, plan, rows, year, with_realizations)
+    return content
 
+
+def _report_lines(content, plan: Plan, rows: list, year: int, with_realizations: bool) -> None:
+    """Theme, goal and strategy rows, then each activity with its indicators' rows."""
+    lines, years = content.lines, content.years
     current_theme = current_goal = current_strategy = None
     i = 0
-    with translation.override("tr"):
-        while i < len(rows):
-            row = rows[i]
-            act = row.activity
-            if act.theme_id != current_theme:
-                current_theme, current_goal, current_strategy = act.theme_id, None, None
-                theme = act.theme
-                text = f"{theme.code}. {theme.title}" if theme.code else theme.title
-                lines.append(Line("yeep_theme", text))
-            if act.goal_id and act.goal_id != current_goal:
-                current_goal, current_strategy = act.goal_id, None
-                goal = act.goal
-                name = plan.goal_label or "Hedef"
-                text = (
-                    f"{goal.code}. {name}: {goal.title}" if goal.code else f"{name}: {goal.title}"
-                )
-                lines.append(Line("yeep_goal", text))
-            if act.strategy_id and act.strategy_id != current_strategy:
-                current_strategy = act.strategy_id
-                st = act.strategy
-                name = plan.strategy_label or "Strateji"
-                lines.append(Line("yeep_goal", f"{tr_upper(name)} {st.code}. {st.title}".strip()))
-            if isinstance(act, _Level):  # a goal or strategy with no activity: its row only
-                i += 1
-                continue
-            group = [row]
-            while i + len(group) < len(rows) and rows[i + len(group)].activity.pk == act.pk:
-                group.append(rows[i + len(group)])
-            cells = [
-                _indicator_cells(r, years, year, with_realizations, first=k == 0)
-                for k, r in enumerate(group)
-            ]
-            if with_realizations and not content.has_level_steps:
-                content.has_level_steps = any(row_level_step(r, year) for r in group)
-            lines.append(Line("rows", rows=cells))
-            i += len(group)
-    return content
+    while i < len(rows):
+        row = rows[i]
+        act = row.activity
+        if act.theme_id != current_theme:
+            current_theme, current_goal, current_strategy = act.theme_id, None, None
+            theme = act.theme
+            text = f"{theme.code}. {theme.title}" if theme.code else theme.title
+            lines.append(Line("yeep_theme", text))
+        if act.goal_id and act.goal_id != current_goal:
+            current_goal, current_strategy = act.goal_id, None
+            goal = act.goal
+            name = plan.goal_label or "Hedef"
+            text = f"{goal.code}. {name}: {goal.title}" if goal.code else f"{name}: {goal.title}"
+            lines.append(Line("yeep_goal", text))
+        if act.strategy_id and act.strategy_id != current_strategy:
+            current_strategy = act.strategy_id
+            st = act.strategy
+            name = plan.strategy_label or "Strateji"
+            lines.append(Line("yeep_goal", f"{tr_upper(name)} {st.code}. {st.title}".strip()))
+        if isinstance(act, _Level):  # a goal or strategy with no activity: its row only
+            i += 1
+            continue
+        group = [row]
+        while i + len(group) < len(rows) and rows[i + len(group)].activity.pk == act.pk:
+            group.append(rows[i + len(group)])
+        cells = [
+            _indicator_cells(r, years, year, with_realizations, first=k == 0)
+            for k, r in enumerate(group)
+        ]
+        if with_realizations and not content.has_level_steps:
+            content.has_level_steps = any(row_level_step(r, year) for r in group)
+        lines.append(Line("rows", rows=cells))
+        i += len(group)
 
 
 class _Writer:
@@ -356,19 +358,11 @@ def write_workbook(content: ReportContent, output, *, year: int) -> None:
     table_width = sum(column_points(w) for w in widths[: last_visible + 1])
     page_room = table_width - 5.0
 
-    ws.freeze_panes(3, 1)  # below the header row, right of Faaliyet: "B4"
-    ws.repeat_rows(2)  # the header row on every printed page
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)  # as wide as one page, as many pages down as needed
-    ws.center_horizontally()
-    ws.set_margins(left=MARGINS[0], right=MARGINS[1], top=MARGINS[2], bottom=MARGINS[3])
-    header = '&C&"Arial,Bold"&9' + _header_text(f"{content.title} · {content.subtitle}")
-    footer = "&C&P / &N"
-    if content.has_level_steps:
-        footer = f"&L&8{_header_text(str(LEVEL_HELP))}{footer}"
-    ws.set_header(header, {"margin": 0.25})
-    ws.set_footer(footer, {"margin": 0.25})
+    page_setup(
+        ws,
+        title=f"{content.title} · {content.subtitle}",
+        level_help=(str(LEVEL_HELP) if content.has_level_steps else ""),
+    )
 
     heights: list[float] = []  # every row's height, in order
     blocks: list[int] = []  # first row of each stretch a page must not cut
@@ -397,23 +391,8 @@ def write_workbook(content: ReportContent, output, *, year: int) -> None:
         heading = not line.rows
         if not line.rows:
             spanning(line.style, line.text)
-            continue
-        merged = (0, 1, 2) if len(line.rows) > 1 else ()
-        own = []
-        for cells in line.rows:
-            r = out.append(cells)
-            own.append(
-                max(
-                    (_needed(c, rooms[i]) for i, c in enumerate(cells) if i not in merged),
-                    default=0.0,
-                )
-            )
-        first_row = r - len(line.rows) + 1
-        if merged:  # the activity's cells over its indicators' rows
-            own = spread(own, max(_needed(line.rows[0][col], rooms[col]) for col in merged))
-            for col in merged:
-                out.merge(first_row, col, r, col, line.rows[0][col])
-        heights.extend(own)
+        else:
+            heights.extend(_write_activity(out, line, rooms))
 
     one_line = BODY_SIZE * LINE_FACTOR + CELL_PADDING
     heights = [round(max(h, one_line), 2) for h in heights]
@@ -423,9 +402,24 @@ def write_workbook(content: ReportContent, output, *, year: int) -> None:
     wb.close()
 
 
-def _header_text(text: str) -> str:
-    """Text for a page header or footer: "&" doubled, cut to what Excel allows."""
-    return text.replace("&", "&&")[:200]
+def _write_activity(out, line, rooms: list[float]) -> list[float]:
+    """An activity's rows (its cells merged over its indicators' rows); their heights."""
+    merged = (0, 1, 2) if len(line.rows) > 1 else ()
+    own = []
+    for cells in line.rows:
+        r = out.append(cells)
+        own.append(
+            max(
+                (_needed(c, rooms[i]) for i, c in enumerate(cells) if i not in merged),
+                default=0.0,
+            )
+        )
+    first_row = r - len(line.rows) + 1
+    if merged:  # the activity's cells over its indicators' rows
+        own = spread(own, max(_needed(line.rows[0][col], rooms[col]) for col in merged))
+        for col in merged:
+            out.merge(first_row, col, r, col, line.rows[0][col])
+    return own
 
 
 class _Level:

@@ -138,3 +138,26 @@ def page_breaks(
         while used > room:  # a block taller than a page: cut it where the page ends
             used -= room
     return breaks[:1023]  # Excel's limit
+
+
+def page_setup(ws, *, title: str, level_help: str = "") -> None:
+    """A4 landscape, one page wide, the header row on every page, title and page numbers
+    in the page header and footer (the level formula beside them when it applies)."""
+    ws.freeze_panes(3, 1)  # below the header row, right of Faaliyet: "B4"
+    ws.repeat_rows(2)  # the header row on every printed page
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)  # as wide as one page, as many pages down as needed
+    ws.center_horizontally()
+    ws.set_margins(left=MARGINS[0], right=MARGINS[1], top=MARGINS[2], bottom=MARGINS[3])
+    header = '&C&"Arial,Bold"&9' + _header_text(title)
+    footer = "&C&P / &N"
+    if level_help:
+        footer = f"&L&8{_header_text(level_help)}{footer}"
+    ws.set_header(header, {"margin": 0.25})
+    ws.set_footer(footer, {"margin": 0.25})
+
+
+def _header_text(text: str) -> str:
+    """Text for a page header or footer: "&" doubled, cut to what Excel allows."""
+    return text.replace("&", "&&")[:200]
