@@ -10,7 +10,9 @@ time. Queries: a fixed number whatever the number of rows.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import transaction
 
@@ -59,7 +61,13 @@ class PreviewLine:
     old: str
     new: str
     reason: str = ""
-    facts: RowFacts = field(default_factory=RowFacts)
+    # what the preview page shows of the row (stored value, target, rate, flags): worked
+    # out when first read, so an import that is not previewed does not pay for it
+    facts_of: Callable[[], RowFacts] = field(default=RowFacts, repr=False, compare=False)
+
+    @cached_property
+    def facts(self) -> RowFacts:
+        return self.facts_of()
 
 
 @dataclass
@@ -359,16 +367,19 @@ def _parse(r: SheetRow, ind: Indicator, aliases: dict[str, str]):
 
 def _preview_line(r: SheetRow, ind: Indicator, change, index: _PlanIndex, year: int):
     after = change.new if change.new is not None else change.old
-    facts = row_facts(
-        ind,
-        rows=after,
-        old=change.old,
-        targets=index.targets.get(ind.pk, []),
-        last_year=index.last_year.get(ind.pk, []),
-        reason=change.deviation_reason or "",
-        year=year,
-        raw=clean_text(r.raw),
-    )
+
+    def facts() -> RowFacts:
+        return row_facts(
+            ind,
+            rows=after,
+            old=change.old,
+            targets=index.targets.get(ind.pk, []),
+            last_year=index.last_year.get(ind.pk, []),
+            reason=change.deviation_reason or "",
+            year=year,
+            raw=clean_text(r.raw),
+        )
+
     return PreviewLine(
         sheet=r.sheet,
         row=r.row,
@@ -378,7 +389,7 @@ def _preview_line(r: SheetRow, ind: Indicator, change, index: _PlanIndex, year: 
         old=cell_text(change.old),
         new=cell_text(after),
         reason=change.deviation_reason or "",
-        facts=facts,
+        facts_of=facts,
     )
 
 
