@@ -5,6 +5,8 @@ extends its indicator, activity and plan pages with them."""
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
@@ -39,12 +41,14 @@ def cell_heads(qs, *owner_fields: str):
     return qs.filter(pk__in=heads)
 
 
-def split_text(raw: str) -> str:
-    """What a cell's text is stored as: "Kız çocuğu 40 · Oğlan çocuğu 40", or "–"."""
-    parsed = parse_figure(raw or "", group_aliases()[0])
+def split_text(raw: str, aliases=None) -> str:
+    """What a cell's text is stored as: "Kız çocuğu 40 · Oğlan çocuğu 40", or "–".
+    ``aliases``: ``group_aliases()`` when the caller already has it (one per page)."""
+    aliases, groups = aliases or group_aliases()
+    parsed = parse_figure(raw or "", aliases)
     if not parsed.groups:
         return "–"
-    names = {g.code: g.name for g in group_aliases()[1].values()}
+    names = {g.code: g.name for g in groups.values()}
     return " · ".join(
         f"{names.get(code, code)} {format(v.normalize(), 'f')}" for code, v in parsed.groups
     )
@@ -67,6 +71,16 @@ class CellFormSet(forms.BaseInlineFormSet):
 
     request = None
     owner_field = "indicator"
+
+    @cached_property
+    def aliases(self):
+        """The groups of people and their aliases, read once for the whole formset."""
+        return group_aliases()
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.aliases = self.aliases
+        return form
 
     def cell_changes(self) -> list:
         raise NotImplementedError
@@ -119,7 +133,7 @@ class RealizationCellFormSet(CellFormSet):
         stored: dict[int, list[Realization]] = {}
         for r in Realization.objects.filter(indicator=indicator).select_related("group"):
             stored.setdefault(r.year, []).append(r)
-        _aliases, groups = group_aliases()
+        _aliases, groups = self.aliases
         changes = []
         for form in self.forms:
             old = form.instance if form.instance.pk else None
@@ -167,7 +181,8 @@ class RealizationCellForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        self.parsed = parse_figure(cleaned.get("raw_text", ""), group_aliases()[0])
+        aliases = getattr(self, "aliases", None) or group_aliases()
+        self.parsed = parse_figure(cleaned.get("raw_text", ""), aliases[0])
         return cleaned
 
 
@@ -175,9 +190,14 @@ class CellInline(plan_admin.ScopedAdminMixin, admin.TabularInline):
     extra = 0
     readonly_fields = ["groups"]
 
+    @cached_property
+    def aliases(self):
+        # an inline is made for each request: the groups are read once per page
+        return group_aliases()
+
     @admin.display(description=_("gruplara ayrılışı"))
     def groups(self, obj):
-        return split_text(obj.raw_text) if obj and obj.pk else "–"
+        return split_text(obj.raw_text, self.aliases) if obj and obj.pk else "–"
 
     def get_queryset(self, request):
         return cell_heads(super().get_queryset(request), self.fk_name)
@@ -489,7 +509,9 @@ class TargetAdmin(CellsAdminMixin, plan_admin.ScopedAdminMixin, admin.ModelAdmin
     readonly_fields = ["groups"]
     fields = ["indicator", "activity", "year", "raw_text", "groups"]
 
-    groups = CellInline.groups
+    @admin.display(description=_("gruplara ayrılışı"))
+    def groups(self, obj):
+        return split_text(obj.raw_text) if obj and obj.pk else "–"
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
