@@ -27,6 +27,15 @@ PLAN_MODELS = [
     "unitalias",
 ]
 CRUD = ["add", "change", "delete", "view"]
+# the local gender profile (plans.gender_profile): the unit keeps it, managers read it
+PROFILE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    EQUALITY_UNIT: [
+        *[("plans", f"{a}_profilefigure") for a in CRUD],
+        ("plans", "view_profilemeasure"),
+    ],
+    DIRECTORATE: [("plans", "view_profilefigure"), ("plans", "view_profilemeasure")],
+    MANAGER: [("plans", "view_profilefigure"), ("plans", "view_profilemeasure")],
+}
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     EQUALITY_UNIT: [
@@ -61,6 +70,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("monitoring", "view_figurechange"),
     ],
 }
+for _role, _perms in PROFILE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] += _perms
 
 
 def ensure_roles() -> None:
@@ -82,9 +93,12 @@ def ensure_roles() -> None:
 def ensure_reference_data() -> None:
     """Groups of people and roles, as the data migrations create them: again after a
     flush (transactional browser tests empty every table)."""
-    from plans.models import Group
+    from plans.models import Group, ProfileMeasure
+    from plans.profile_measures import DEFAULT_MEASURES
     from plans.text import DEFAULT_GROUPS
 
+    for position, m in enumerate(DEFAULT_MEASURES, start=1):
+        ProfileMeasure.objects.get_or_create(code=m["code"], defaults={**m, "position": position})
     existing = set(Group.objects.values_list("code", flat=True))
     for position, g in enumerate(DEFAULT_GROUPS, start=1):
         if g["code"] not in existing:
