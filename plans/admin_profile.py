@@ -18,7 +18,7 @@ USE_BASELINE = "_profile_baseline"  # the button's name
 def once_choices(field):
     """A foreign key's choices read once for a whole inline, not once per row."""
     if field is not None and hasattr(field, "queryset"):
-        field.choices = list(field.choices)
+        field.choices = [choice for choice in field.choices]  # noqa: C416 (list() counts first)
     return field
 
 
@@ -38,6 +38,9 @@ class ProfileFigureInline(admin.TabularInline):
     fields = ["measure", "year", "area", "women", "men", "total", "source"]
     ordering = ["measure__position", "-year", "area"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("measure")
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return once_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
 
@@ -48,7 +51,7 @@ class IndicatorProfileLinkInline(admin.StackedInline):
     max_num = 1
     can_delete = True
     fields = ["measure", "quantity"]
-    verbose_name = _("yerel cinsiyet profiliyle bağlantı")
+    verbose_name = _("yerel profil bağlantısı")
     verbose_name_plural = _("yerel cinsiyet profiliyle bağlantı")
 
 

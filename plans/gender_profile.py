@@ -123,17 +123,26 @@ class ProfileFigure(models.Model):
             models.UniqueConstraint(
                 fields=["municipality", "year", "measure", "area"],
                 name="profilefigure_unique",
+                violation_error_message=_(
+                    "Bu belediyenin bu yıl ve kısım için bu ölçüde bir rakamı zaten var."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(women__gte=0, men__gte=0), name="profilefigure_counts_not_negative"
+                condition=Q(women__gte=0, men__gte=0),
+                name="profilefigure_counts_not_negative",
+                violation_error_message=_("Kadın ve erkek sayıları eksi olamaz."),
             ),
             models.CheckConstraint(
                 condition=Q(total__isnull=True) | Q(total=F("women") + F("men")),
                 name="profilefigure_total_matches",
+                violation_error_message=_(
+                    "Toplam, kadın ve erkek sayılarının toplamı olmalı (ya da boş bırakılmalı)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=FIRST_YEAR, year__lte=LAST_YEAR),
                 name="profilefigure_year_sane",
+                violation_error_message=_("Yıl 1900 ile 2100 arasında olmalı."),
             ),
         ]
 
@@ -175,7 +184,7 @@ class IndicatorProfileLink(models.Model):
 
     class Meta:
         verbose_name = _("yerel profil bağlantısı")
-        verbose_name_plural = _("yerel profil bağlantısı")
+        verbose_name_plural = _("yerel profil bağlantıları")
 
     def __str__(self) -> str:
         return f"{self.measure} · {self.get_quantity_display()}"
