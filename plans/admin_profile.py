@@ -51,8 +51,7 @@ class IndicatorProfileLinkInline(admin.StackedInline):
     max_num = 1
     can_delete = True
     fields = ["measure", "quantity"]
-    verbose_name = _("yerel profil bağlantısı")
-    verbose_name_plural = _("yerel cinsiyet profiliyle bağlantı")
+    verbose_name = _("yerel profil bağlantısı")  # the heading: one link at most
 
 
 class ProfileBaselineMixin:
@@ -81,7 +80,7 @@ class ProfileBaselineMixin:
         if link is None:
             return _(
                 "Gösterge yerel cinsiyet profilindeki bir rakamı ölçüyorsa aşağıdaki "
-                "“Yerel cinsiyet profiliyle bağlantı” bölümünden bağlayın; profildeki "
+                "“Yerel profil bağlantısı” bölümünden bağlayın; profildeki "
                 "rakam burada mevcut değer olarak önerilir."
             )
         proposal = proposed_baseline(link)
