@@ -70,8 +70,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("monitoring", "view_figurechange"),
     ],
 }
-for _role, _perms in PROFILE_PERMISSIONS.items():
-    ROLE_PERMISSIONS[_role] += _perms
+# (kept apart from ROLE_PERMISSIONS: migration 0004 gives those, before the profile's
+# models exist; 0007_profile_roles adds these)
 
 
 def ensure_roles() -> None:
@@ -86,6 +86,7 @@ def ensure_roles() -> None:
         ).select_related("content_type")
     }
     for role, wanted in ROLE_PERMISSIONS.items():
+        wanted = [*wanted, *PROFILE_PERMISSIONS.get(role, [])]
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set([perms[key] for key in wanted if key in perms])
 
