@@ -61,8 +61,13 @@ class ProfileBaselineMixin:
     def get_inlines(self, request, obj):
         return [*super().get_inlines(request, obj), IndicatorProfileLinkInline]
 
+    def _baseline_field(self, request, obj) -> str:
+        """The proposal with its button for whoever may change the indicator, else the
+        proposal alone."""
+        return "profile_baseline" if self.has_change_permission(request, obj) else "profile_seen"
+
     def get_readonly_fields(self, request, obj=None):
-        return [*super().get_readonly_fields(request, obj), "profile_baseline"]
+        return [*super().get_readonly_fields(request, obj), self._baseline_field(request, obj)]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [(name, dict(opts)) for name, opts in super().get_fieldsets(request, obj)]
@@ -70,30 +75,41 @@ class ProfileBaselineMixin:
             fields = list(opts.get("fields", ()))
             if ("baseline_value", "baseline_raw") in fields:
                 at = fields.index(("baseline_value", "baseline_raw")) + 1
-                opts["fields"] = [*fields[:at], "profile_baseline", *fields[at:]]
+                extra = self._baseline_field(request, obj)
+                opts["fields"] = [*fields[:at], extra, *fields[at:]]
                 break
         return fieldsets
 
-    @admin.display(description=_("yerel profilden önerilen"))
-    def profile_baseline(self, obj):
+    @staticmethod
+    def _proposal(obj):
+        """(text, whether there is a figure to take)."""
         link = getattr(obj, "profile_link", None) if obj and obj.pk else None
         if link is None:
             return _(
                 "Gösterge yerel cinsiyet profilindeki bir rakamı ölçüyorsa aşağıdaki "
                 "“Yerel profil bağlantısı” bölümünden bağlayın; profildeki "
                 "rakam burada mevcut değer olarak önerilir."
-            )
+            ), False
         proposal = proposed_baseline(link)
         if proposal is None:
-            return _("Belediyenin yerel profilinde bu ölçü için rakam yok.")
-        value, text = proposal
+            return _("Belediyenin yerel profilinde bu ölçü için rakam yok."), False
+        return format_html('<span id="profile-baseline">{}</span>', proposal[1]), True
+
+    @admin.display(description=_("yerel profilden önerilen"))
+    def profile_baseline(self, obj):
+        text, found = self._proposal(obj)
+        if not found:
+            return text
         return format_html(
-            '<span id="profile-baseline">{}</span> '
-            '<button type="submit" class="button" name="{}" value="1">{}</button>',
+            '{} <button type="submit" class="button" name="{}" value="1">{}</button>',
             text,
             USE_BASELINE,
             _("Mevcut değer olarak kullan"),
         )
+
+    @admin.display(description=_("yerel profilden önerilen"))
+    def profile_seen(self, obj):
+        return self._proposal(obj)[0]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

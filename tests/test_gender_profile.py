@@ -337,3 +337,13 @@ def test_no_proposal_without_figures_of_the_indicators_municipality():
 
     mersin_ind = Indicator.objects.filter(activity__theme__plan__municipality__name=MERSIN).first()
     assert proposed_baseline(link(mersin_ind, "muhtar", "women")) is None  # not Narlıdere's
+
+
+def test_a_reader_sees_the_proposal_without_the_button(client):
+    ind = narlidere_indicator()
+    link(ind, "personel", "women")
+    client.force_login(make_role_user("yonetici_n", MANAGER, NARLIDERE))
+    response = client.get(reverse("admin:plans_indicator_change", args=[ind.pk]))
+    assert response.status_code == 200
+    assert text_of(response.text, "profile-baseline").startswith("48 (yerel profil, 2023")
+    assert 'name="_profile_baseline"' not in response.text

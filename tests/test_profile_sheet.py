@@ -200,3 +200,18 @@ def test_a_unit_imports_into_its_own_municipality_only(client):
     assert response.context["result"].municipality.name == MERSIN
     template = read(client.get(TEMPLATE, {"belediye": municipality(NARLIDERE).pk}).content)
     assert list(template["Yerel profil"].values) == [tuple(HEADERS)]  # Mersin's: none yet
+
+
+def test_parts_that_do_not_add_up_to_the_whole_are_told_in_the_preview(admin_client_tr):
+    data = sheet(
+        ["nufus", 2024, None, 100, 90, None, None],
+        ["nufus", 2024, "Akdeniz", 60, 50, None, None],
+        ["nufus", 2024, "Mezitli", 30, 40, None, None],
+        ["nufus", 2023, "Akdeniz", 1, 1, None, None],  # parts only: nothing to compare
+    )
+    response = upload(admin_client_tr, data, municipality=municipality(MERSIN).pk)
+    assert response.context["result"].warnings == [
+        "Nüfus, 2024: 2 kısmın toplamı 90 kadın / 90 erkek; belediyenin tamamı (2. satır) "
+        "100 kadın / 90 erkek."
+    ]
+    assert "1 uyarı" in response.text

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 
 from plans.gender_profile import FIRST_YEAR, LAST_YEAR, ProfileFigure, ProfileMeasure
 from plans.models import Municipality
-from plans.text import clean_text, parse_number, tr_fold
+from plans.text import clean_text, parse_number, tr_fold, tr_int
 
 from .exports import xlsx_cell, xlsx_value
 from .headers import header_key
@@ -116,6 +116,7 @@ class ProfileLine:
 class ProfileImportResult:
     municipality: Municipality
     lines: list[ProfileLine] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -264,6 +265,29 @@ def read_profile_sheet(source) -> list[ProfileLine]:
     )
 
 
+def parts_warnings(lines: list[ProfileLine]) -> list[str]:
+    """Where a sheet gives a measure's year both for the whole municipality and by parts
+    (neighbourhoods) and the parts do not add up to the whole: stored all the same (a
+    source may leave a part out), told in the preview."""
+    groups: dict[tuple, list[ProfileLine]] = {}
+    for line in lines:
+        groups.setdefault((line.measure.pk, line.year), []).append(line)
+    warnings = []
+    for rows in groups.values():
+        whole = [x for x in rows if not x.area]
+        parts = [x for x in rows if x.area]
+        if not whole or not parts:
+            continue
+        w, m = sum(x.women for x in parts), sum(x.men for x in parts)
+        if (w, m) != (whole[0].women, whole[0].men):
+            warnings.append(
+                f"{whole[0].measure}, {whole[0].year}: {len(parts)} kısmın toplamı "
+                f"{tr_int(w)} kadın / {tr_int(m)} erkek; belediyenin tamamı ({whole[0].row}. "
+                f"satır) {tr_int(whole[0].women)} kadın / {tr_int(whole[0].men)} erkek."
+            )
+    return warnings
+
+
 def import_profile(*, source, municipality: Municipality, dry_run: bool) -> ProfileImportResult:
     """Read the sheet, compare with what is stored, and (unless ``dry_run``) store every
     new and changed figure in one transaction. Figures not in the sheet stay."""
@@ -272,7 +296,9 @@ def import_profile(*, source, municipality: Municipality, dry_run: bool) -> Prof
         (f.measure_id, f.year, tr_fold(f.area)): f
         for f in ProfileFigure.objects.filter(municipality=municipality)
     }
-    result = ProfileImportResult(municipality=municipality, lines=lines)
+    result = ProfileImportResult(
+        municipality=municipality, lines=lines, warnings=parts_warnings(lines)
+    )
     for line in lines:
         old = stored.get(line.key)
         if old is None:
