@@ -40,6 +40,18 @@ def test_the_transcription_matches_the_seed_line_by_line():
     assert module.check(module.SEED.read_text(encoding="utf-8")) == []
 
 
+@pytest.mark.skipif(not transcription().SEED.exists(), reason="seed 001 is not on this machine")
+def test_the_check_finds_a_wrong_number(monkeypatch):
+    module = transcription()
+    rows = list(module.TABLE_ROWS)
+    line, text, measure, year, area, total, men, women = rows[17]  # Ilıca Mahallesi
+    rows[17] = (line, text, measure, year, area, total, men - 1, women + 1)
+    monkeypatch.setattr(module, "TABLE_ROWS", rows)
+    problems = module.check(module.SEED.read_text(encoding="utf-8"))
+    assert "'ILICA MAHALLESİ 8.635 4.005 4.630': the seed reads [8635, 4005, 4630]" in problems
+    assert "the neighbourhoods do not add up to 2022's population" in problems
+
+
 def test_every_quoted_row_holds_its_numbers():
     """The quoted text of each table row reads the transcribed total, men and women."""
     for f in json.loads(DATA.read_text(encoding="utf-8"))["figures"]:
