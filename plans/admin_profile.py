@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from .gender_profile import IndicatorProfileLink, ProfileFigure, ProfileMeasure, proposed_baseline
 
 USE_BASELINE = "_profile_baseline"  # the button's name
+WIDTHS = {"area": "10em", "source": "11em", "year": "4.5em", "women": "6em", "men": "6em"}
+WIDTHS["total"] = "6em"
 
 
 def once_choices(field):
@@ -43,6 +45,16 @@ class ProfileFigureInline(admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return once_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "measure":  # a plain choice: the row stays narrow
+            for name in ("can_add_related", "can_change_related", "can_delete_related"):
+                setattr(field.widget, name, False)
+            field.widget.can_view_related = False
+        elif db_field.name in WIDTHS:
+            field.widget.attrs["style"] = f"width: {WIDTHS[db_field.name]}"
+        return field
 
 
 class IndicatorProfileLinkInline(admin.StackedInline):
