@@ -8,6 +8,9 @@ measure and an optional part of it (``area``: a neighbourhood for the population
 title such as "Müdür" for the managers; empty for the whole municipality), with its
 source and the text it was read from. The database refuses negative counts, a second
 figure for the same municipality/year/measure/area and a total that is not women + men.
+An ``IndicatorProfileLink`` says that an indicator measures what a measure counts: the
+profile's figure is then offered as the indicator's baseline (``proposed_baseline``).
+The public plan page reads ``profile_summary`` (monitoring/templatetags/gender_profile).
 """
 
 from __future__ import annotations

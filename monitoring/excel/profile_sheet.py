@@ -6,6 +6,8 @@ nothing stored unless every row is right.
 One row per figure: Ölçü | Yıl | Kısım | Kadın | Erkek | Toplam | Kaynak. The measure is
 its code ("nufus") or its name ("Nüfus"); Kısım is empty for the whole municipality, or a
 neighbourhood, or a title; Toplam is optional and must be Kadın + Erkek when given.
+New and changed figures are stored, the others stay; the preview also tells where a
+year's parts do not add up to its whole.
 """
 
 from __future__ import annotations
