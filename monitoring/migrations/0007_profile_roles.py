@@ -24,7 +24,7 @@ def add_profile_permissions(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("monitoring", "0006_turkish_labels"),
-        ("plans", "0005_profile_gender_profile"),
+        ("plans", "0005_gender_profile"),
     ]
 
     operations = [migrations.RunPython(add_profile_permissions, migrations.RunPython.noop)]
