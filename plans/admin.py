@@ -190,6 +190,7 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "municipality",
         "period",
         "version",
+        "generation",
         "status",
         "is_public",
         "theme_count",
@@ -198,8 +199,8 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["status", ("municipality", admin.RelatedOnlyFieldListFilter), "is_public"]
     search_fields = ["title__tr_contains", "municipality__name__tr_contains"]
-    list_select_related = ["municipality"]
-    readonly_fields = ["structure", "links"]
+    list_select_related = ["municipality", "predecessor"]
+    readonly_fields = ["structure", "links", "predecessor", "kind"]
     inlines = [ThemeInline]
     fieldsets = [
         (
@@ -217,6 +218,7 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
             },
         ),
         (_("Meclis kararı"), {"fields": [("council_decision_date", "council_decision_number")]}),
+        (_("Plan kuşağı"), {"fields": [("predecessor", "kind")]}),
         (
             _("Düzeylerin bu plandaki adları"),
             {"fields": [("theme_label", "goal_label", "strategy_label", "activity_label")]},
@@ -240,6 +242,13 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("dönem"))
     def period(self, obj):
         return f"{obj.first_year}–{obj.last_year}"
+
+    @admin.display(description=_("önceki plana göre"))
+    def generation(self, obj):
+        """ "Yeni sürüm: <the plan it revises>"; "-" for a first plan."""
+        if not obj.predecessor_id:
+            return "-"
+        return f"{obj.get_kind_display()}: {obj.predecessor}"
 
     @admin.display(description=_("tema"), ordering="n_themes")
     def theme_count(self, obj):
@@ -482,8 +491,9 @@ class IndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name__tr_contains", "activity__code", "activity__title__tr_contains"]
     list_select_related = ["activity__theme__plan"]
     autocomplete_fields = ["activity"]
+    readonly_fields = ["continues"]
     fieldsets = [
-        (None, {"fields": ["activity", ("position", "name")]}),
+        (None, {"fields": ["activity", ("position", "name"), "continues"]}),
         (
             _("Ölçüm"),
             {
