@@ -30,7 +30,7 @@ SOURCE = "plan kopyası"
 @dataclass
 class GenerationResult:
     plan: Plan
-    counts: dict[str, int]  # the structure's, then "hedef" (cells) or "mevcut değer"
+    counts: dict[str, int]  # the structure's, then "hedef değeri" (cells) or "mevcut değer"
     baselines_missing: int = 0
 
 
@@ -52,7 +52,7 @@ def plan_generation_create(
     )
     result = GenerationResult(copied.plan, dict(copied.counts))
     if kind == Plan.Kind.REVISION:
-        result.counts["hedef"] = _copy_targets(source, copied, user=user)
+        result.counts["hedef değeri"] = _copy_targets(source, copied, user=user)
     else:
         result.counts["mevcut değer"], result.baselines_missing = _baselines_from_realizations(
             copied.plan
