@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from plans.models import Activity, Indicator, Plan, Target
 
@@ -50,7 +51,7 @@ def _chain(indicator: Indicator) -> list[Indicator]:
     head = Indicator.objects.select_related(*related).get(pk=indicator.pk)
     chain, seen = [], {head.pk}
     node = head
-    for _ in range(MAX_EARLIER):
+    for _step in range(MAX_EARLIER):
         node = node.continues
         if node is None or node.pk in seen:
             break
@@ -129,11 +130,11 @@ class PlanDiff:
 
 
 _COMPARED = (
-    ("name", "Gösterge"),
-    ("unit_of_measure", "Ölçü birimi"),
-    ("value_type", "Değer türü"),
-    ("accumulation", "Sayılış"),
-    ("direction", "İstenen yön"),
+    ("name", _("Gösterge")),
+    ("unit_of_measure", _("Ölçü birimi")),
+    ("value_type", _("Değer türü")),
+    ("accumulation", _("Sayılış")),
+    ("direction", _("İstenen yön")),
 )
 
 
@@ -167,7 +168,7 @@ def _field_changes(old: Indicator, new: Indicator) -> list[tuple[str, str, str]]
                 a, b = getattr(old, display)(), getattr(new, display)()
             out.append((label, str(a), str(b)))
     if (old.baseline_raw, old.baseline_value) != (new.baseline_raw, new.baseline_value):
-        out.append(("Mevcut", old.baseline_raw, new.baseline_raw))
+        out.append((_("Mevcut"), old.baseline_raw, new.baseline_raw))
     return out
 
 

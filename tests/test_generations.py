@@ -26,7 +26,9 @@ REVISION, NEXT = Plan.Kind.REVISION, Plan.Kind.NEXT
 
 
 def mersin() -> Plan:
-    return Plan.objects.get(title="Mersin Büyükşehir Belediyesi Yerel Eşitlik Eylem Planı", version=1)
+    return Plan.objects.get(
+        title="Mersin Büyükşehir Belediyesi Yerel Eşitlik Eylem Planı", version=1
+    )
 
 
 def revise(plan: Plan, user=None) -> Plan:
