@@ -105,11 +105,16 @@ _SHOWN = (FigureState.VALUE, FigureState.TEXT)
 
 def _baselines_from_realizations(plan: Plan) -> tuple[int, int]:
     """Each indicator's baseline: the latest realization (a number or a text, not
-    returned) of the indicator it continues, its cell's text and, when the cell is one
-    total (no groups), its number; empty where there is none. Two queries. Returns
-    (baselines taken, baselines left empty)."""
+    returned) of the indicator it continues, or of the ones before that (a next plan
+    made from a revision that has no figures yet takes the first version's), its cell's
+    text and, when the cell is one total (no groups), its number; empty where there is
+    none. Two queries. Returns (baselines taken, baselines left empty)."""
+    continued = OuterRef(OuterRef("continues_id"))
+    chain = Indicator.objects.filter(
+        Q(pk=continued) | Q(continued_by=continued) | Q(continued_by__continued_by=continued)
+    ).values("pk")
     latest = (
-        Realization.objects.filter(indicator_id=OuterRef("continues_id"), state__in=_SHOWN)
+        Realization.objects.filter(indicator_id__in=chain, state__in=_SHOWN)
         .exclude(status=Realization.Status.RETURNED)
         .order_by("-year", F("group").asc(nulls_first=True), "pk")
     )

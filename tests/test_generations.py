@@ -152,6 +152,18 @@ def test_a_next_plan_gets_a_new_period_no_targets_and_the_last_realization_as_ba
     assert result.baselines_missing > 0
 
 
+def test_a_next_plan_made_from_a_revision_takes_the_first_versions_realization():
+    rev = revise(mersin())  # no realization yet
+    new = follow(rev)
+    ind = inds(new).get(activity__code="1.1.1", name="Eğitim sayısı")
+    assert (ind.baseline_raw, ind.baseline_value) == ("26", Decimal(26))
+    # once the revision has its own figure, that one is the latest
+    old = inds(rev).get(pk=ind.continues_id)
+    Realization.objects.create(indicator=old, year=2025, value=31, raw_text="31")
+    ind = inds(follow(rev, first=2028, last=2030)).get(continues=old)
+    assert (ind.baseline_raw, ind.baseline_value) == ("31", Decimal(31))
+
+
 def test_the_copy_costs_the_same_queries_for_a_small_and_a_big_plan():
     counts = {}
     for size in (5, 150):
