@@ -28,7 +28,11 @@ class GenerationForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Yeni planın türü"), choices=KINDS, widget=forms.RadioSelect
     )
-    title = forms.CharField(label=gettext_lazy("Başlık"), max_length=300)
+    title = forms.CharField(
+        label=gettext_lazy("Başlık"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "vLargeTextField", "size": 90}),
+    )
     first_year = forms.IntegerField(label=gettext_lazy("İlk yıl"), min_value=2000, max_value=2100)
     last_year = forms.IntegerField(label=gettext_lazy("Son yıl"), min_value=2000, max_value=2100)
 
