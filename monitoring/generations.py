@@ -60,35 +60,38 @@ def plan_generation_create(
     return result
 
 
-def _parsed(rows: list[Target]) -> ParsedFigure:
-    """A stored cell as the writer takes it: its groups, or its one value."""
-    first = rows[0]
-    if any(r.group_id for r in rows):
-        groups = [(r.group.code, r.value) for r in rows if r.group_id and r.value is not None]
-        return ParsedFigure(raw=first.raw_text, state=FigureState.VALUE, groups=groups)
-    return ParsedFigure(raw=first.raw_text, state=first.state, value=first.value)
+def _parsed(rows: list[tuple]) -> ParsedFigure:
+    """A stored cell (its rows: group code, state, value, raw text) as the writer takes
+    it: its groups, or its one value."""
+    raw = rows[0][3]
+    if any(code for code, *_rest in rows):
+        groups = [(code, value) for code, _s, value, _r in rows if code and value is not None]
+        return ParsedFigure(raw=raw, state=FigureState.VALUE, groups=groups)
+    _code, state, value, _raw = rows[0]
+    return ParsedFigure(raw=raw, state=state, value=value)
 
 
 def _copy_targets(source: Plan, copied: CopiedStructure, *, user) -> int:
     """The predecessor's target cells of the new plan's years, onto the rows that continue
-    their owners: four queries and the writer's, whatever the plan's size."""
+    their owners: three queries and the writer's, whatever the plan's size."""
     plan = copied.plan
     new_indicator = dict(
         Indicator.objects.filter(activity__theme__plan=plan).values_list("continues_id", "pk")
     )
     new_activity = dict(Activity.objects.filter(theme__plan=plan).values_list("continues_id", "pk"))
-    cells: dict[tuple, list[Target]] = defaultdict(list)
+    cells: dict[tuple, list[tuple]] = defaultdict(list)
     rows = Target.objects.filter(
         Q(indicator__activity__theme__plan=source) | Q(activity__theme__plan=source),
         year__gte=plan.first_year,
         year__lte=plan.last_year,
-    ).select_related("group")
-    for t in rows.order_by("year", "group__position", "pk"):
-        cells[(t.indicator_id, t.activity_id, t.year)].append(t)
+    ).order_by("year", "group__position", "pk")
+    columns = ("indicator_id", "activity_id", "year", "group__code", "state", "value", "raw_text")
+    for ind, act, year, *figure in rows.values_list(*columns):
+        cells[(ind, act, year)].append(tuple(figure))
     changes = [
         TargetChange(
             year=year,
-            raw=group[0].raw_text,
+            raw=group[0][3],
             indicator_id=new_indicator.get(ind) if ind else None,
             activity_id=None if ind else new_activity.get(act),
             parsed=_parsed(group),
@@ -109,12 +112,19 @@ def _baselines_from_realizations(plan: Plan) -> tuple[int, int]:
     made from a revision that has no figures yet takes the first version's), its cell's
     text and, when the cell is one total (no groups), its number; empty where there is
     none. Two queries. Returns (baselines taken, baselines left empty)."""
-    continued = OuterRef(OuterRef("continues_id"))
-    chain = Indicator.objects.filter(
-        Q(pk=continued) | Q(continued_by=continued) | Q(continued_by__continued_by=continued)
-    ).values("pk")
+    # the indicators it continues, nearest first: each found by its key (an index)
+    before = OuterRef(OuterRef("continues_id"))
+    chain = (
+        Q(indicator_id=OuterRef("continues_id"))
+        | Q(indicator_id=Subquery(Indicator.objects.filter(pk=before).values("continues_id")))
+        | Q(
+            indicator_id=Subquery(
+                Indicator.objects.filter(continued_by__pk=before).values("continues_id")[:1]
+            )
+        )
+    )
     latest = (
-        Realization.objects.filter(indicator_id__in=chain, state__in=_SHOWN)
+        Realization.objects.filter(chain, state__in=_SHOWN)
         .exclude(status=Realization.Status.RETURNED)
         .order_by("-year", F("group").asc(nulls_first=True), "pk")
     )

@@ -183,6 +183,9 @@ class ThemeInline(ScopedAdminMixin, admin.TabularInline):
     show_change_link = True
 
 
+GENERATION_WORDS = {Plan.Kind.REVISION: _("Yeni sürüm"), Plan.Kind.NEXT: _("Sonraki dönem planı")}
+
+
 @admin.register(Plan)
 class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -248,7 +251,15 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
         """ "Yeni sürüm: <the plan it revises>"; "-" for a first plan."""
         if not obj.predecessor_id:
             return "-"
-        return f"{obj.get_kind_display()}: {obj.predecessor}"
+        before = obj.predecessor
+        return format_html(
+            "{}<br><span class='quiet'>{} {}–{}, {}</span>",
+            GENERATION_WORDS.get(obj.kind, obj.get_kind_display()),
+            _("önceki:"),
+            before.first_year,
+            before.last_year,
+            _("%(v)s. sürüm") % {"v": before.version},
+        )
 
     @admin.display(description=_("tema"), ordering="n_themes")
     def theme_count(self, obj):

@@ -430,3 +430,30 @@ def test_the_admin_page_is_scoped_and_needs_the_right_to_add_plans(client, roles
     assert client.get(page_url).status_code == 404
     client.force_login(roles["manager"])
     assert client.get(page_url).status_code == 403
+
+
+def test_the_admin_plan_list_names_each_plans_predecessor_without_a_query_per_row(esitlik):
+    changelist = reverse("admin:plans_plan_changelist")
+    with CaptureQueriesContext(connection) as one:
+        esitlik.get(changelist)
+    rev = revise(mersin())
+    follow(rev)
+    with CaptureQueriesContext(connection) as three:
+        html = text(esitlik.get(changelist).content.decode())
+    assert len(three) == len(one)
+    assert "Yeni sürüm önceki: 2024–2026, 1. sürüm" in html
+    assert "Sonraki dönem planı önceki: 2024–2026, 2. sürüm" in html
+
+
+def test_the_plan_pages_link_the_action_and_the_differences(esitlik):
+    source = mersin()
+    rev = revise(source)
+    html = esitlik.get(reverse("admin:plans_plan_change", args=[source.pk])).content.decode()
+    assert reverse("admin:plans_plan_generation", args=[source.pk]) in html
+    assert reverse("monitoring:differences", args=[source.pk]) not in html
+    html = esitlik.get(reverse("admin:plans_plan_change", args=[rev.pk])).content.decode()
+    assert reverse("monitoring:differences", args=[rev.pk]) in html
+    html = esitlik.get(reverse("monitoring:overview", args=[rev.pk])).content.decode()
+    assert 'id="differences-link"' in html
+    html = esitlik.get(reverse("monitoring:overview", args=[source.pk])).content.decode()
+    assert 'id="differences-link"' not in html
