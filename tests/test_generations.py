@@ -457,3 +457,31 @@ def test_the_plan_pages_link_the_action_and_the_differences(esitlik):
     assert 'id="differences-link"' in html
     html = esitlik.get(reverse("monitoring:overview", args=[source.pk])).content.decode()
     assert 'id="differences-link"' not in html
+
+
+def test_the_differences_of_a_next_plan_show_its_new_baselines_not_year_by_year_targets(esitlik):
+    nxt = follow(mersin())
+    html = esitlik.get(reverse("monitoring:differences", args=[nxt.pk])).content.decode()
+    page = text(html)
+    assert "hedefler yıl yıl karşılaştırılmaz" in page
+    assert "0 hedef değeri" in page and "hedefi" not in page
+    changed = text(html.split('id="changed"')[1].split("</section>")[0])
+    assert "1.1.1 Eğitim sayısı Mevcut 20 26" in changed
+
+
+def test_the_admin_message_in_english_keeps_the_english_plurals(esitlik):
+    from django.utils import translation
+
+    source = mersin()
+    page_url = reverse("admin:plans_plan_generation", args=[source.pk])
+    data = {"kind": REVISION, "title": source.title, "first_year": 2024, "last_year": 2026}
+    before = translation.get_language()
+    try:
+        response = esitlik.post(page_url, data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    finally:
+        translation.activate(before) if before else translation.deactivate()
+    message = unescape(response.content.decode())
+    assert "New version (a revision of the same plan) created (a draft, not public)" in message
+    assert "146 indicators, 118 activities, 8 themes copied; 438 target values carried over." in (
+        message
+    )
