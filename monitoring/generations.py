@@ -106,33 +106,44 @@ def _copy_targets(source: Plan, copied: CopiedStructure, *, user) -> int:
 _SHOWN = (FigureState.VALUE, FigureState.TEXT)
 
 
+def _generations_back() -> list:
+    """For an outer indicator: the ids of the indicators it continues, nearest first, each
+    an indexed lookup (no ordering: the model's would join plan and municipality)."""
+    before = OuterRef(OuterRef("continues_id"))
+    step = Indicator.objects.order_by().values("continues_id")
+    return [
+        OuterRef("continues_id"),
+        Subquery(step.filter(pk=before)),
+        Subquery(step.filter(continued_by__pk=before)[:1]),
+    ]
+
+
 def _baselines_from_realizations(plan: Plan) -> tuple[int, int]:
     """Each indicator's baseline: the latest realization (a number or a text, not
-    returned) of the indicator it continues, or of the ones before that (a next plan
-    made from a revision that has no figures yet takes the first version's), its cell's
-    text and, when the cell is one total (no groups), its number; empty where there is
-    none. Two queries. Returns (baselines taken, baselines left empty)."""
-    # the indicators it continues, nearest first: each found by its key (an index)
-    before = OuterRef(OuterRef("continues_id"))
-    chain = (
-        Q(indicator_id=OuterRef("continues_id"))
-        | Q(indicator_id=Subquery(Indicator.objects.filter(pk=before).values("continues_id")))
-        | Q(
-            indicator_id=Subquery(
-                Indicator.objects.filter(continued_by__pk=before).values("continues_id")[:1]
-            )
-        )
-    )
-    latest = (
-        Realization.objects.filter(chain, state__in=_SHOWN)
+    returned) of the nearest indicator it continues that has one (a next plan made from a
+    revision with no figures yet takes the first version's), its cell's text and, when
+    the cell is one total (no groups), its number; empty where there is none. Two
+    queries. Returns (baselines taken, baselines left empty)."""
+    latest = [
+        Realization.objects.filter(indicator_id=ind, state__in=_SHOWN)
         .exclude(status=Realization.Status.RETURNED)
         .order_by("-year", F("group").asc(nulls_first=True), "pk")
-    )
+        for ind in _generations_back()
+    ]
     total = Case(When(group__isnull=True, then="value"))
+
+    def nearest(column: str, qs_of=lambda qs: qs):
+        return Case(
+            *(When(Exists(qs), then=Subquery(qs_of(qs).values(column)[:1])) for qs in latest)
+        )
+
+    found = Q()
+    for qs in latest:
+        found |= Q(Exists(qs))
     inds = Indicator.objects.filter(activity__theme__plan=plan)
-    taken = inds.filter(Exists(latest)).update(
-        baseline_raw=Subquery(latest.values("raw_text")[:1]),
-        baseline_value=Subquery(latest.annotate(total=total).values("total")[:1]),
+    taken = inds.filter(found).update(
+        baseline_raw=nearest("raw_text"),
+        baseline_value=nearest("total", lambda qs: qs.annotate(total=total)),
     )
-    missing = inds.filter(~Exists(latest)).update(baseline_raw="", baseline_value=None)
+    missing = inds.filter(~found).update(baseline_raw="", baseline_value=None)
     return taken, missing
