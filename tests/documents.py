@@ -225,7 +225,7 @@ def _mersin_rows(document, table: _Table, act, header, tables: str, lines: str) 
 # --- Büyükçekmece (seed 000) --------------------------------------------------------
 
 
-def buyukcekmece_document(path, *, indicators: str = "paragraphs") -> Path:
+def buyukcekmece_document(path, *, indicators: str = "paragraphs", levels: str = "rows") -> Path:
     """Büyükçekmece plan as a Word document, from buyukcekmece_2023_2024.tsv.
 
     The title and, per theme, "1. EĞİTİM" and "HEDEF 1: ..." paragraphs; per strategy a
@@ -233,7 +233,9 @@ def buyukcekmece_document(path, *, indicators: str = "paragraphs") -> Path:
     the header, one row per activity, an empty paragraph between tables. ``indicators``:
     "paragraphs" - the dash-prefixed indicators in one cell, a paragraph each; "rows" -
     each indicator in a row of its own, the activity's other cells merged down over them.
-    1.1.2's "(Örneğin ...)" ends in a row of its own, as in the xlsx twin.
+    1.1.2's "(Örneğin ...)" ends in a row of its own, as in the xlsx twin. ``levels``:
+    the TEMA and STRATEJİ lines as the table's first rows ("rows"), as a small table of
+    their own above it ("table") or as paragraphs ("paragraphs", "TEMA\t1.EĞİTİM").
     """
     document = docx.Document()
     _heading(document, W.BUYUKCEKMECE_TITLE)
@@ -249,14 +251,24 @@ def buyukcekmece_document(path, *, indicators: str = "paragraphs") -> Path:
         if act["strategy_code"] != strategy:
             strategy = act["strategy_code"]
             document.add_paragraph()
-            table = _Table(document, 7)
-            for first, rest in (
+            lines = (
                 ("TEMA", f"{act['theme_code']}.{act['theme_title']}"),
                 (f"STRATEJİ {strategy}.", act["strategy_title"]),
-            ):
-                cells = table.table.add_row().cells
-                cells[1].merge(cells[6])
-                cells[0].text, cells[1].text = first, rest
+            )
+            if levels == "paragraphs":
+                for first, rest in lines:
+                    document.add_paragraph(f"{first}\t{rest}")
+            elif levels == "table":
+                own = document.add_table(rows=0, cols=2)
+                for first, rest in lines:
+                    cells = own.add_row().cells
+                    cells[0].text, cells[1].text = first, rest
+            table = _Table(document, 7)
+            if levels == "rows":
+                for first, rest in lines:
+                    cells = table.table.add_row().cells
+                    cells[1].merge(cells[6])
+                    cells[0].text, cells[1].text = first, rest
             table.row(W.BUYUKCEKMECE_HEADER, header=True)
         _buyukcekmece_rows(table, act, indicators)
     return _save(document, path)

@@ -114,6 +114,18 @@ TWINS = {
         W.buyukcekmece_plan,
         {"indicators": "rows"},
     ),
+    "buyukcekmece-level-tables": (
+        D.buyukcekmece_document,
+        {"levels": "table"},
+        W.buyukcekmece_plan,
+        {},
+    ),
+    "buyukcekmece-level-paragraphs": (
+        D.buyukcekmece_document,
+        {"levels": "paragraphs"},
+        W.buyukcekmece_plan,
+        {},
+    ),
     "narlidere": (D.narlidere_document, {}, W.narlidere_plan, {}),
     "narlidere-no-chapters": (
         D.narlidere_document,

@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"}
 _HEADING_STYLES = ("heading", "başlık", "title", "konu başlığı", "subtitle", "caption")
 
@@ -67,8 +68,26 @@ def _heading_style_ids(document) -> set[str]:
     return ids
 
 
+_TEXT = {W + "t": None, W + "tab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
+# text that Word does not show: deleted in tracked changes, moved away, the fallback copy
+# of a drawing (its text box is there twice)
+_HIDDEN = {W + "del", W + "moveFrom", MC + "Fallback"}
+
+
 def _para_text(para) -> str:
-    return para.text.replace("\xa0", " ")
+    """The paragraph's text as Word shows it: runs inside hyperlinks, fields, content
+    controls and tracked insertions too, deleted text left out."""
+    out = []
+    p = para._p
+    for el in p.iter(*_TEXT):
+        if any(a.tag in _HIDDEN for a in el.iterancestors() if a is not p):
+            continue
+        fixed = _TEXT[el.tag]
+        if fixed is None:
+            out.append(el.text or "")
+        elif fixed != "\n" or el.get(W + "type") in (None, "textWrapping"):
+            out.append(fixed)
+    return "".join(out).replace("\xa0", " ")
 
 
 def _is_heading(el, para, styles: set[str]) -> bool:

@@ -25,10 +25,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from plans.text import clean_text, tr_fold
+from plans.text import clean_text, tr_fold, tr_int
 
 from ..headers import HeaderMap, find_header
-from ..issues import Place, WorkbookIssue
+from ..issues import Place, WorkbookError, WorkbookIssue
+from ..package import _MAX_CELL_CHARS
 
 _YEAR_START = re.compile(r"^(19|20)\d\d\b")
 _SENTENCE_END = (".", "!", "?", ";", ",")
@@ -80,13 +81,23 @@ class _Table:
 
 def _grid(number: int, raw_rows: list) -> _Table:
     rows, flags, vmerges = [], [], []
-    for header, before, cells in raw_rows:
+    for r, (header, before, cells) in enumerate(raw_rows, start=1):
         values: list = [""] * before
         merges: dict[int, tuple[str, int]] = {}
         for span, vmerge, text, hcont in cells:
             span = max(int(span), 1)
             col = len(values)
             values.extend([""] * span)
+            if len(text) > _MAX_CELL_CHARS:
+                raise WorkbookError(
+                    WorkbookIssue(
+                        f"Hücrenin metni {tr_int(_MAX_CELL_CHARS)} karakterden uzun (Excel'in "
+                        "hücre sınırı; bir plan hücresi bu kadar uzun olmaz).",
+                        sheet=Place(f"Word belgesi, {number}. tablo"),
+                        row=r,
+                        column=col + 1,
+                    )
+                )
             if not hcont and vmerge != "continue":
                 values[col] = text if clean_text(text) else ""
             if vmerge:
@@ -171,12 +182,18 @@ def lay_out(blocks: list) -> Laid:
         table = _grid(number, block[1])
         if not table.rows:
             continue
-        if last_header is None and table.header is None:
-            gap.append(("", False))  # statistics before the plan: a break in the text
-            gap.append(("\0", False))
-            continue
         texts = [t for t, _ in gap if clean_text(t)]
         joined = last is not None and not texts
+        if table.header is None and (
+            last_header is None or (not joined and table.width != last_header.width)
+        ):
+            levels = _level_lines(table)
+            if levels:  # "TEMA | 1.EĞİTİM", "STRATEJİ 1.1. | ...": a table of their own
+                gap.extend((line, True) for line in levels)
+                continue
+            if last_header is None:  # statistics before the plan: a break in the text
+                gap.append(("\0", False))
+                continue
         if joined:
             _continue_table(sheet, table, last, last_header)
         else:
@@ -202,6 +219,15 @@ def lay_out(blocks: list) -> Laid:
     sheet.close_all()
     _pad(sheet.laid.rows)
     return sheet.laid
+
+
+def _level_lines(table: _Table) -> list[str]:
+    """A small table of theme, goal or strategy lines only: its lines, else []."""
+    lines = [" ".join(clean_text(v) for v in row if clean_text(v)) for row in table.rows]
+    lines = [line for line in lines if line]
+    if not lines or len(lines) > 4 or not all(_grouping_like(line) for line in lines):
+        return []
+    return lines
 
 
 def _continue_table(sheet: _Sheet, table: _Table, last: _Table, last_header: _Table) -> None:

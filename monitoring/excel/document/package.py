@@ -115,11 +115,13 @@ def _main_from_relationships(pkg: _Package) -> str:
             if rel.get("Type", "").endswith("/" + OFFICE_DOCUMENT):
                 name = posixpath.normpath(rel.get("Target", "").lstrip("/"))
                 break
-    if not name and MAIN_PART in pkg.infos:
-        name = MAIN_PART
     if name not in pkg.infos or not name.startswith("word/"):
         raise WorkbookError(
-            "Bu dosya bir Word belgesi (.docx) değil: ana belge bölümü (word/document.xml) "
-            "yok. Word'de açıp “Farklı Kaydet > Word Belgesi (.docx)” ile kaydedin."
+            WorkbookIssue(
+                "Bu dosya bir Word belgesi (.docx) değil ya da bozuk: paketin ilişkileri ana "
+                "belgeyi (word/document.xml) göstermiyor. Word'de açıp “Farklı Kaydet > Word "
+                "Belgesi (.docx)” ile kaydedin.",
+                part="_rels/.rels",
+            )
         )
     return name

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from ..issues import Place, Sheet, WorkbookError, WorkbookIssue
-from ..package import _MAX_PARTS, _too_big
+from ..package import _MAX_PARTS, _looks_like_text, _too_big
 from ..reader import _child_issue, _read_bytes, open_workbook, reader_stats
 from .layout import Laid, Origin, lay_out
 from .package import looks_like_docx, scan_document
@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 SHEET = "Word belgesi"
 _OLE2 = b"\xd0\xcf\x11\xe0"
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
 @dataclass
@@ -76,14 +77,37 @@ def open_plan_file(source, *, max_bytes: int | None = None):
         data = _read_bytes(source, max_bytes)
     except OSError as exc:
         raise WorkbookError(f"Dosya okunamadı: {exc.strerror or exc}.") from exc
-    if data[:4] == _OLE2 and _WORD_STREAM in data[: 1 << 20]:
+    _refuse_other_kinds(data[: 1 << 20])
+    if len(data) <= max_bytes and data[:2] == b"PK":
+        if _is_docx(data):
+            return open_document(data, max_bytes=max_bytes)
+        if b"word/document.xml" in data and b"xl/workbook.xml" not in data:
+            raise WorkbookError(
+                "Dosya bozuk: Word belgesi (.docx) olarak açılamadı; zip paketi eksik ya da "
+                "hatalı. Word'de açıp yeniden kaydedin."
+            )
+    return open_workbook(data, max_bytes=max_bytes)
+
+
+def _refuse_other_kinds(head: bytes) -> None:
+    """An old Word file, a password-protected Office file, or text: the plan's own
+    messages (the xlsx reader tells the rest)."""
+    if head[:4] == _OLE2 and _ENCRYPTED in head:
+        raise WorkbookError(
+            "Dosya parolayla korunuyor (şifreli Office belgesi); açılamaz. Parolayı kaldırıp "
+            "(Dosya > Bilgi > Belgeyi Koru) yeniden kaydedin ve yükleyin."
+        )
+    if head[:4] == _OLE2 and _WORD_STREAM in head:
         raise WorkbookError(
             "Bu dosya eski Word biçiminde (.doc). Word'de açıp “Farklı Kaydet > Word Belgesi "
             "(.docx)” ile kaydedip yeniden yükleyin."
         )
-    if len(data) <= max_bytes and data[:2] == b"PK" and _is_docx(data):
-        return open_document(data, max_bytes=max_bytes)
-    return open_workbook(data, max_bytes=max_bytes)
+    if head and head[:2] != b"PK" and head[:4] != _OLE2:
+        kind = "CSV ya da metin dosyası" if _looks_like_text(head) else "tanınmayan bir dosya"
+        raise WorkbookError(
+            f"Bu dosya bir Excel çalışma kitabı (.xlsx) değil, Word belgesi (.docx) de değil; "
+            f"{kind} gibi görünüyor. Tabloyu Excel'de .xlsx ya da Word'de .docx olarak kaydedin."
+        )
 
 
 def _is_docx(data: bytes) -> bool:
@@ -146,6 +170,12 @@ def relocated(book, parse: Callable):
     try:
         result = parse()
     except WorkbookError as exc:
+        if book.laid is not None and not any(o.table for o in book.laid.origins):
+            raise WorkbookError(
+                "Belgede plan tablosu bulunamadı: “Faaliyet” (ya da “Eylem”) ve “Gösterge”, "
+                "“Sorumlu birim”, yıl gibi sütun başlıkları olan bir Word tablosu olmalı."
+                + "".join(f"\n{note}" for note in book.notes)
+            ) from None
         for issue in exc.issues:
             book.relocate(issue)
         raise WorkbookError(exc.issues) from None
