@@ -139,7 +139,14 @@ MERSIN_SPLIT_INSIDE = ("1.1.4", 1)
 MERSIN_HEADER_AGAIN = "2.1.5"
 
 
-def mersin_document(path, *, tables: str = "per_goal", lines: str = "br") -> Path:
+def mersin_document(
+    path,
+    *,
+    tables: str = "per_goal",
+    lines: str = "br",
+    headers: str = "every",
+    text_between: bool = False,
+) -> Path:
     """Mersin BB 2024 realization report as a Word document, from mersin_2024_2026.tsv.
 
     ``tables="per_goal"``: paragraphs "1. EĞİTİM VE FARKINDALIK" and "1.1. Hedef: ...",
@@ -149,7 +156,8 @@ def mersin_document(path, *, tables: str = "per_goal", lines: str = "br") -> Pat
     2.1's table the header is typed again before 2.1.5. ``tables="single"``: one table,
     theme and goal rows merged across inside it. Theme 8 has no goal. Values as printed
     ("%8,2", "-", "Toplantıda belli olacak"); units one per line (``lines``: "br" line
-    breaks or "paragraphs").
+    breaks or "paragraphs"). ``headers="first"``: only the first table has a header row;
+    ``text_between=True``: a paragraph of running text after every theme's paragraph.
     """
     document = docx.Document()
     _heading(document, W.MERSIN_TITLE)
@@ -161,7 +169,8 @@ def mersin_document(path, *, tables: str = "per_goal", lines: str = "br") -> Pat
 
     def new_table():
         t = _Table(document, len(MERSIN_KEYS))
-        t.row(header, header=True)
+        if headers == "every" or table is None:
+            t.row(header, header=True)
         return t
 
     if tables == "single":
@@ -174,6 +183,8 @@ def mersin_document(path, *, tables: str = "per_goal", lines: str = "br") -> Pat
                 table.row([text], across=True)
             else:
                 _heading(document, text)
+                if text_between:
+                    document.add_paragraph(NARRATIVE)
                 if not act["goal_code"]:
                     table = new_table()
         if act["goal_code"] and act["goal_code"] != goal:
@@ -326,7 +337,7 @@ def _buyukcekmece_rows(table: _Table, act, indicators: str) -> None:
 NARLIDERE_SPLIT = ("3", "1.3")
 
 
-def narlidere_document(path, *, chapters: bool = True) -> Path:
+def narlidere_document(path, *, chapters: bool = True, title_in_table: bool = False) -> Path:
     """Narlıdere plan as a Word document, from narlidere_2023_2025.tsv.
 
     The title; per theme (``chapters=True``) a heading "3.1. EĞİTİM" (Word's "Heading 2"),
@@ -335,7 +346,8 @@ def narlidere_document(path, *, chapters: bool = True) -> Path:
     ... | Göstergeler, the header row marked to repeat, AMAÇ and HEDEF merged down over
     their actions, indicators a paragraph each. Theme 1's 2.4.2 shares its date,
     responsible, partner and indicator cells with 2.4.1 (merged); theme 3's table is split
-    before objective 1.3's actions into two tables (NARLIDERE_SPLIT).
+    before objective 1.3's actions into two tables (NARLIDERE_SPLIT). ``title_in_table``:
+    the title is the table's first row, merged across, instead of a paragraph.
     """
     document = docx.Document()
     _heading(document, "NARLIDERE YEREL EŞİTLİK EYLEM PLANI")
@@ -349,7 +361,8 @@ def narlidere_document(path, *, chapters: bool = True) -> Path:
         if chapters:
             _heading(document, f"{W._NARLIDERE_CHAPTERS[theme_code]} {title}", style="Heading 2")
             document.add_paragraph(NARRATIVE)
-        _heading(document, title)
+        if not title_in_table:
+            _heading(document, title)
         dates, responsible = W._NARLIDERE_HEADERS[theme_code]
         header = [
             "AMAÇ",
@@ -361,6 +374,8 @@ def narlidere_document(path, *, chapters: bool = True) -> Path:
             "Göstergeler",
         ]
         table = _Table(document, 7)
+        if title_in_table:
+            table.row([title], across=True)
         table.row(header, header=True)
         _narlidere_rows(document, table, theme_code, theme_acts, header, rng)
     return _save(document, path)

@@ -107,6 +107,12 @@ TWINS = {
         W.mersin_report,
         {},
     ),
+    "mersin-one-header-and-text": (
+        D.mersin_document,
+        {"headers": "first", "text_between": True},
+        W.mersin_report,
+        {},
+    ),
     "buyukcekmece": (D.buyukcekmece_document, {}, W.buyukcekmece_plan, {}),
     "buyukcekmece-rows": (
         D.buyukcekmece_document,
@@ -132,6 +138,12 @@ TWINS = {
         {"chapters": False},
         W.narlidere_plan,
         {"one_sheet": True},
+    ),
+    "narlidere-titles-in-tables": (
+        D.narlidere_document,
+        {"title_in_table": True},
+        W.narlidere_plan,
+        {},
     ),
 }
 EXPECTED = {
@@ -238,6 +250,21 @@ def test_a_cell_merged_down_is_carried_like_an_xlsx_merge():
     )
     assert laid.rows[2][0] == ""  # the text stays in the top cell, as in xlsx
     assert laid.merged == [((1, 0), (2, 0))]
+
+
+def test_a_merged_cell_holding_each_merged_cells_copy_keeps_one():
+    """python-docx and Word keep the text of every cell merged: typed on every row, then
+    merged, the activity would read twice."""
+    laid = lay_out(
+        [
+            table(
+                cells(*HEADER),
+                cells("1.1. Eğitim\n1.1. Eğitim", "Eğitim sayısı", "3", "5", vmerge={0: "restart"}),
+                cells("", "Katılımcı sayısı", "20", "40", vmerge={0: "continue"}),
+            )
+        ]
+    )
+    assert laid.rows[1][0] == "1.1. Eğitim"
 
 
 def test_a_cell_across_columns_has_its_text_in_the_first():

@@ -98,6 +98,8 @@ def _grid(number: int, raw_rows: list) -> _Table:
                         column=col + 1,
                     )
                 )
+            if vmerge == "restart" or span > 1:
+                text = _once(text)
             if not hcont and vmerge != "continue":
                 values[col] = text if clean_text(text) else ""
             if vmerge:
@@ -112,6 +114,17 @@ def _grid(number: int, raw_rows: list) -> _Table:
             table.header_at, table.header = i, found
             break
     return table
+
+
+def _once(text: str) -> str:
+    """A merged cell's text once: merging cells that each held the same text (the
+    activity typed on every indicator row, then merged) keeps every copy in Word."""
+    lines = text.split("\n")
+    n = len(lines)
+    for k in range(1, n // 2 + 1):
+        if n % k == 0 and lines == lines[:k] * (n // k):
+            return "\n".join(lines[:k])
+    return text
 
 
 class _Sheet:
@@ -165,7 +178,7 @@ def lay_out(blocks: list) -> Laid:
 
     sheet = _Sheet()
     gap: list[tuple[str, bool]] = []  # paragraphs since the last table
-    first_heading = ""
+    first_heading, titled = "", False
     last: _Table | None = None  # the last table laid
     last_header: _Table | None = None  # the last table with a header row
     number = 0
@@ -173,8 +186,11 @@ def lay_out(blocks: list) -> Laid:
         if block[0] == "p":
             text = block[1]
             gap.append((text, block[2]))
-            if not first_heading and _heading_like(text, block[2]):
-                first_heading = text
+            if not titled and _heading_like(text, block[2]):
+                # the plan's title: the first heading, or a later one naming the plan
+                # ("... EYLEM PLANI") when the first is a chapter's ("GİRİŞ")
+                titled = "plan" in tr_fold(text) or (first_heading and _grouping_like(text))
+                first_heading = text if (titled or not first_heading) else first_heading
             continue
         if block[0] != "t":
             continue
@@ -282,16 +298,11 @@ def _preamble(gap, first_heading: str, table: _Table, title_year) -> list[str]:
     above the table (the last one only above a table with AMAÇ/HEDEF columns)."""
     header = table.header
     grouping = bool({"aim", "objective", "strategy", "theme"} & header.columns.keys())
-    run: list[int] = []
-    for i in range(len(gap) - 1, -1, -1):
-        text, heading = gap[i]
-        if not clean_text(text):
-            continue
-        if text == "\0" or not _heading_like(text, heading):
-            break
-        run.insert(0, i)
     if grouping:
-        run = run[-1:] if not table.titled() else []
+        last = _last_heading(gap)
+        run = [i for i, (t, _) in enumerate(gap) if t == last][-1:] if not table.titled() else []
+    else:
+        run = _level_run(gap)
     keep = set(run)
     for i, (text, _heading) in enumerate(gap):
         if text == first_heading and first_heading:
@@ -300,6 +311,32 @@ def _preamble(gap, first_heading: str, table: _Table, title_year) -> list[str]:
         elif clean_text(text) and title_year.search(clean_text(text)):
             keep.add(i)
     return [gap[i][0] for i in sorted(keep)]
+
+
+def _level_run(gap) -> list[int]:
+    """The theme, goal and strategy lines right above the first table, read upwards: past
+    running text until a theme line is reached (then running text ends the run), to any
+    other heading or a table left out."""
+    from ..plan_rows import _grouping
+
+    run: list[int] = []
+    theme_seen = False
+    for i in range(len(gap) - 1, -1, -1):
+        text, heading = gap[i]
+        if not clean_text(text):
+            continue
+        if text == "\0":
+            break
+        if not _heading_like(text, heading):
+            if theme_seen:
+                break
+            continue
+        if not _grouping_like(text):
+            break
+        run.insert(0, i)
+        g = _grouping(clean_text(text))
+        theme_seen = theme_seen or (g is not None and g[0] == "theme")
+    return run
 
 
 def _last_heading(gap) -> str:
