@@ -2,6 +2,8 @@
 imported and compared with their xlsx twins (tests/workbooks.py): the same themes, goals,
 strategies, activities, indicators, targets, realizations and units."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -169,6 +171,26 @@ def test_a_word_plan_stores_what_its_xlsx_twin_stores(tmp_path, name):
     assert doc.summary.counts() == book.summary.counts()
     assert doc.report_year == book.report_year
     assert sorted(doc.summary.new_units) == sorted(book.summary.new_units)
+
+
+@pytest.mark.parametrize(
+    ("name", "make_xlsx"),
+    [
+        ("mersin", W.mersin_report),
+        ("buyukcekmece", W.buyukcekmece_plan),
+        ("narlidere", W.narlidere_plan),
+    ],
+)
+def test_a_word_plan_written_by_libreoffice_stores_what_its_xlsx_twin_stores(
+    tmp_path, name, make_xlsx
+):
+    """Documents python-docx did not write (tests/documents_html.py: HTML tables with
+    rowspan and colspan, headings, running text, converted by LibreOffice)."""
+    path = Path(__file__).parent / "data" / f"{name}-libreoffice.docx"
+    doc = load(path, "Word Belediyesi")
+    book = load(make_xlsx(tmp_path / "plan.xlsx"), "Excel Belediyesi")
+    assert counts(doc.plan) == EXPECTED[name]
+    assert contents(doc.plan) == contents(book.plan)
 
 
 def test_mersin_document_values(tmp_path):
