@@ -173,6 +173,19 @@ CORPUS = {
         "32.767 karakterden uzun",
         "",
     ),
+    "wide_row": (
+        "plan.docx",
+        lambda: D.minimal_docx(
+            body(
+                table_xml([["Faaliyet", "Gösterge"]])
+                + "<w:tbl><w:tr>"
+                + "<w:tc><w:tcPr><w:gridSpan w:val='1000'/></w:tcPr><w:p/></w:tc>" * 50
+                + "</w:tr></w:tbl>"
+            )
+        ),
+        "200 sütundan geniş",
+        "",
+    ),
     "no_table": (
         "plan.docx",
         lambda: D.minimal_docx(body(para("Bu belgede tablo yok."))),

@@ -24,6 +24,9 @@ import io
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _WRAPPERS = {W + "sdt", W + "sdtContent", W + "customXml", W + "smartTag"}
+# a text is cut one past Excel's cell limit: the parent refuses a cell that long, and no
+# title is; the answer stays bounded
+_MAX_TEXT = 32_768
 _HEADING_STYLES = ("heading", "başlık", "title", "konu başlığı", "subtitle", "caption")
 
 
@@ -87,7 +90,7 @@ def _para_text(para) -> str:
             out.append(el.text or "")
         elif fixed != "\n" or el.get(W + "type") in (None, "textWrapping"):
             out.append(fixed)
-    return "".join(out).replace("\xa0", " ")
+    return "".join(out).replace("\xa0", " ")[:_MAX_TEXT]
 
 
 def _is_heading(el, para, styles: set[str]) -> bool:
@@ -157,7 +160,7 @@ def _cell_text(tc, document) -> str:
                 lines.append(" ".join(t for t in texts if t))
     while lines and not lines[-1].strip():
         lines.pop()
-    return "\n".join(lines)
+    return "\n".join(lines)[:_MAX_TEXT]
 
 
 def _int(text: str) -> int:

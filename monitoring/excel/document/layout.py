@@ -31,6 +31,7 @@ from ..headers import HeaderMap, find_header
 from ..issues import Place, WorkbookError, WorkbookIssue
 from ..package import _MAX_CELL_CHARS
 
+_MAX_COLUMNS = 200
 _YEAR_START = re.compile(r"^(19|20)\d\d\b")
 _SENTENCE_END = (".", "!", "?", ";", ",")
 
@@ -79,21 +80,33 @@ class _Table:
         return any(any(v for v in row) for row in self.rows[:upto])
 
 
-def _grid(number: int, raw_rows: list) -> _Table:
+def _grid(number: int, raw_rows: list, budget: list[int]) -> _Table:
+    """The table's rows on its grid; WorkbookError past Word's 63 columns (with room) or
+    past the cells left in ``budget``."""
     rows, flags, vmerges = [], [], []
+    place = Place(f"Word belgesi, {number}. tablo")
     for r, (header, before, cells) in enumerate(raw_rows, start=1):
-        values: list = [""] * before
+        values: list = [""] * min(before, _MAX_COLUMNS)
         merges: dict[int, tuple[str, int]] = {}
         for span, vmerge, text, hcont in cells:
             span = max(int(span), 1)
             col = len(values)
+            if col + span > _MAX_COLUMNS:
+                raise WorkbookError(
+                    WorkbookIssue(
+                        f"Satır {_MAX_COLUMNS} sütundan geniş; Word tabloları en çok 63 sütun "
+                        "olur. Belge bozuk olabilir.",
+                        sheet=place,
+                        row=r,
+                    )
+                )
             values.extend([""] * span)
             if len(text) > _MAX_CELL_CHARS:
                 raise WorkbookError(
                     WorkbookIssue(
                         f"Hücrenin metni {tr_int(_MAX_CELL_CHARS)} karakterden uzun (Excel'in "
                         "hücre sınırı; bir plan hücresi bu kadar uzun olmaz).",
-                        sheet=Place(f"Word belgesi, {number}. tablo"),
+                        sheet=place,
                         row=r,
                         column=col + 1,
                     )
@@ -104,6 +117,15 @@ def _grid(number: int, raw_rows: list) -> _Table:
                 values[col] = text if clean_text(text) else ""
             if vmerge:
                 merges[col] = (vmerge, span)
+        budget[0] -= len(values)
+        if budget[0] < 0:
+            raise WorkbookError(
+                WorkbookIssue(
+                    "Belgenin tabloları hücre sınırını aşıyor (IMPORT_MAX_CELLS).",
+                    sheet=place,
+                    row=r,
+                )
+            )
         rows.append(values)
         flags.append(bool(header))
         vmerges.append(merges)
@@ -172,10 +194,11 @@ class _Sheet:
             self.laid.origins.append(Origin(table=table.number, row=i + 1))
 
 
-def lay_out(blocks: list) -> Laid:
+def lay_out(blocks: list, max_cells: int = 2_000_000) -> Laid:
     """The sheet rows of a document's blocks; see the module's docstring."""
     from ..plan_rows import TITLE_YEAR_RE
 
+    budget = [max_cells]
     sheet = _Sheet()
     gap: list[tuple[str, bool]] = []  # paragraphs since the last table
     first_heading, titled = "", False
@@ -195,7 +218,7 @@ def lay_out(blocks: list) -> Laid:
         if block[0] != "t":
             continue
         number += 1
-        table = _grid(number, block[1])
+        table = _grid(number, block[1], budget)
         if not table.rows:
             continue
         texts = [t for t, _ in gap if clean_text(t)]
@@ -339,9 +362,17 @@ def _level_run(gap) -> list[int]:
     return run
 
 
+_NOT_A_TITLE = re.compile(r"^\W*(devam|tablo\s*\d|sayfa\s*\d)")
+
+
 def _last_heading(gap) -> str:
+    """The last heading before a table: its title (not "(devamı)", "Tablo 3", a page's
+    number)."""
     for text, heading in reversed(gap):
-        if clean_text(text) and text != "\0" and _heading_like(text, heading):
+        s = clean_text(text)
+        if not s or text == "\0" or not _heading_like(text, heading):
+            continue
+        if sum(c.isalpha() for c in s) >= 3 and not _NOT_A_TITLE.match(tr_fold(s)):
             return text
     return ""
 

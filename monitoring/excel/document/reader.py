@@ -42,7 +42,7 @@ class DocumentBook:
 
     def sheet_rows(self, sheet: Sheet) -> tuple[list[list], list]:
         if self.laid is None:
-            self.laid = lay_out(_read_in_child(self.data))
+            self.laid = lay_out(_read_in_child(self.data), settings.IMPORT_MAX_CELLS)
             self.data = b""
             self.notes = self.laid.notes
         return self.laid.rows, self.laid.merged
