@@ -146,6 +146,7 @@ def mersin_document(
     lines: str = "br",
     headers: str = "every",
     text_between: bool = False,
+    header_rows: int = 1,
 ) -> Path:
     """Mersin BB 2024 realization report as a Word document, from mersin_2024_2026.tsv.
 
@@ -157,7 +158,9 @@ def mersin_document(
     theme and goal rows merged across inside it. Theme 8 has no goal. Values as printed
     ("%8,2", "-", "Toplantıda belli olacak"); units one per line (``lines``: "br" line
     breaks or "paragraphs"). ``headers="first"``: only the first table has a header row;
-    ``text_between=True``: a paragraph of running text after every theme's paragraph.
+    ``text_between=True``: a paragraph of running text after every theme's paragraph;
+    ``header_rows=2``: the header over two rows, "Hedefler" across "2024 | 2025 | 2026",
+    the other titles merged down (typed again as two rows where it is typed again).
     """
     document = docx.Document()
     _heading(document, W.MERSIN_TITLE)
@@ -170,8 +173,19 @@ def mersin_document(
     def new_table():
         t = _Table(document, len(MERSIN_KEYS))
         if headers == "every" or table is None:
-            t.row(header, header=True)
+            put_header(t, True)
         return t
+
+    def put_header(t, flag):
+        if header_rows == 1:
+            t.row(header, header=flag)
+            return
+        top = t.row(
+            [*header[:5], "Hedefler", None, None, header[8]], header=flag, down=(0, 1, 2, 3, 4, 8)
+        )
+        top.cells[5].merge(top.cells[7])
+        t.row([None] * 5 + header[5:8] + [None], header=flag)
+        t.close()
 
     if tables == "single":
         table = new_table()
@@ -199,7 +213,7 @@ def mersin_document(
             document.add_paragraph().add_run().add_break(docx.enum.text.WD_BREAK.PAGE)
             table = new_table()
         if act.code == MERSIN_HEADER_AGAIN:
-            table.row(header, header=False)
+            put_header(table, False)
         _mersin_rows(document, table, act, header, tables, lines)
         table.close()
     return _save(document, path)

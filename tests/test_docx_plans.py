@@ -115,6 +115,7 @@ TWINS = {
         W.mersin_report,
         {},
     ),
+    "mersin-two-row-header": (D.mersin_document, {"header_rows": 2}, W.mersin_report, {}),
     "buyukcekmece": (D.buyukcekmece_document, {}, W.buyukcekmece_plan, {}),
     "buyukcekmece-rows": (
         D.buyukcekmece_document,
@@ -307,6 +308,25 @@ def test_the_header_typed_again_on_page_two_is_dropped_and_merges_go_on():
     )
     assert [r[1] for r in laid.rows] == ["Gösterge", "Eğitim sayısı", "Katılımcı sayısı"]
     assert laid.merged == [((1, 0), (2, 0))]
+
+
+def test_a_header_over_two_rows_is_read_as_one():
+    laid = lay_out(
+        [
+            table(
+                cells("Faaliyet", "Gösterge", "Mevcut", "Hedefler", "", "", vmerge={0: "restart"})[
+                    :3
+                ]
+                + [[3, "", "Hedefler", False]],
+                cells("", "", "", "2024", "2025", "2026", vmerge={0: "continue", 1: "continue"}),
+                cells("1.1.1. Eğitim", "Eğitim sayısı", "3", "5", "6", "7"),
+                header_rows=2,
+            )
+        ]
+    )
+    assert laid.rows[0] == ["Faaliyet", "Gösterge", "Mevcut", "2024", "2025", "2026"]
+    assert laid.rows[1][0] == "1.1.1. Eğitim"
+    assert [(o.table, o.row) for o in laid.origins] == [(1, 1), (1, 3)]
 
 
 def test_a_table_split_over_two_pages_is_joined():

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from plans.text import clean_text, tr_fold, tr_int
 
-from ..headers import HeaderMap, find_header
+from ..headers import HeaderMap, classify_header, find_header, header_key
 from ..issues import Place, WorkbookError, WorkbookIssue
 from ..package import _MAX_CELL_CHARS
 
@@ -62,6 +63,8 @@ class _Table:
     vmerges: list[dict[int, tuple[str, int]]]  # per row: column -> (restart|continue, span)
     header_at: int | None = None
     header: HeaderMap | None = None
+    merged_header: bool = False  # a header over two rows made one (origins shift by one)
+    header_raw: list = field(default_factory=list)  # those two rows as they were
 
     @property
     def width(self) -> int:
@@ -72,7 +75,7 @@ class _Table:
         at = self.header_at
         if at is None or i <= at:
             return False
-        return self.header_flags[i] or _same(self.rows[i], [self.rows[at]])
+        return self.header_flags[i] or _same(self.rows[i], [self.rows[at], *self.header_raw])
 
     def titled(self) -> bool:
         """Text in rows above the header (the table's own title row)."""
@@ -132,10 +135,40 @@ def _grid(number: int, raw_rows: list, budget: list[int]) -> _Table:
     table = _Table(number, rows, flags, vmerges)
     for i, values in enumerate(rows[:8]):
         found = find_header(i + 1, values)
+        if i + 1 < len(rows):
+            two = _two_row_header(table, i, found)
+            found = two or found
         if found is not None:
             table.header_at, table.header = i, found
             break
     return table
+
+
+def _two_row_title(text: str) -> bool:
+    """A title over several columns of a header: "Hedefler", "Yıllar", "Hedef Değerleri"."""
+    return bool(re.match(r"^(öngörülen)?(hedef|yıl)\w*(değer\w*)?$", header_key(text)))
+
+
+def _two_row_header(table: _Table, i: int, found: HeaderMap | None) -> HeaderMap | None:
+    """A header over two rows ("Hedefler" across "2024 | 2025 | 2026", the other titles
+    merged down): made one row (the lower text where there is one), the second dropped;
+    None when row ``i + 1`` does not finish a header."""
+    top, below = table.rows[i], table.rows[i + 1]
+    texts = [v for v in below if clean_text(v)]
+    if len(texts) < 2 or not all(classify_header(v) for v in texts):
+        return None
+    if not all(classify_header(v) or _two_row_title(v) for v in top if clean_text(v)):
+        return None  # the row above is no header ("STRATEJİ 1.1. | ...")
+    joined = [b if clean_text(b) else t for t, b in zip_longest(top, below, fillvalue="")]
+    two = find_header(i + 1, joined)
+    if two is None or (found is not None and len(two.texts) <= len(found.texts)):
+        return None
+    table.header_raw = [top, below]
+    table.rows[i] = joined
+    table.vmerges[i] = {}
+    del table.rows[i + 1], table.vmerges[i + 1], table.header_flags[i + 1]
+    table.merged_header = True
+    return two
 
 
 def _once(text: str) -> str:
@@ -191,7 +224,8 @@ class _Sheet:
                 if kind != "continue" or col not in self.open:
                     self.open[col] = [at, span, at]
             self.laid.rows.append(values)
-            self.laid.origins.append(Origin(table=table.number, row=i + 1))
+            shift = 1 if table.merged_header and i > table.header_at else 0
+            self.laid.origins.append(Origin(table=table.number, row=i + 1 + shift))
 
 
 def lay_out(blocks: list, max_cells: int = 2_000_000) -> Laid:
@@ -278,6 +312,7 @@ def _continue_table(sheet: _Sheet, table: _Table, last: _Table, last_header: _Ta
     repeated = [r for i, r in enumerate(last_header.rows) if last_header.header_flags[i]]
     if last_header.header_at is not None:
         repeated.append(last_header.rows[last_header.header_at])
+    repeated.extend(last_header.header_raw)
     while skip < len(table.rows) and (
         table.header_flags[skip] or _same(table.rows[skip], repeated)
     ):
