@@ -82,8 +82,9 @@ def _para_text(para) -> str:
     controls and tracked insertions too, deleted text left out."""
     out = []
     p = para._p
+    hidden = next(p.iter(*_HIDDEN), None) is not None
     for el in p.iter(*_TEXT):
-        if any(a.tag in _HIDDEN for a in el.iterancestors() if a is not p):
+        if hidden and any(a.tag in _HIDDEN for a in el.iterancestors() if a is not p):
             continue
         fixed = _TEXT[el.tag]
         if fixed is None:

@@ -35,10 +35,13 @@ class DocumentScan:
 
     def __init__(self, max_items: int):
         self.max_items = max_items
+        self.kinds: dict[str, str] = {}  # "w:tc" -> "tc", once per name
         self.cells = self.paragraphs = self.depth = self.max_depth = 0
 
     def start(self, tag, _attrs) -> None:
-        local = _local(tag)
+        local = self.kinds.get(tag)
+        if local is None:
+            local = self.kinds[tag] = _local(tag)
         if local == "tc":
             self.cells += 1
         elif local == "p":
@@ -59,7 +62,7 @@ class DocumentScan:
             )
 
     def end(self, tag) -> None:
-        if _local(tag) == "tbl":
+        if self.kinds.get(tag) == "tbl":
             self.depth -= 1
 
 
