@@ -100,8 +100,9 @@ def _nested(depth: int) -> bytes:
     return D.minimal_docx(body(inner))
 
 
-def _ole(stream: str) -> bytes:
-    head = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504)
+def _ole(stream: str, before: int = 0) -> bytes:
+    """An OLE2 file whose directory (naming ``stream``) comes after ``before`` bytes."""
+    head = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504 + before)
     return head + stream.encode("utf-16-le") + bytes(4096)
 
 
@@ -160,6 +161,12 @@ CORPUS = {
         "",
     ),
     "old_doc": ("plan.doc", lambda: _ole("WordDocument"), "eski Word biçiminde (.doc)", ""),
+    "old_doc_directory_at_the_end": (
+        "plan.doc",
+        lambda: _ole("WordDocument", before=3 << 20),
+        "eski Word biçiminde (.doc)",
+        "",
+    ),
     "encrypted": ("plan.docx", lambda: _ole("EncryptedPackage"), "parolayla korunuyor", ""),
     "text_named_docx": (
         "plan.docx",

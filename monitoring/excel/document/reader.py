@@ -77,7 +77,7 @@ def open_plan_file(source, *, max_bytes: int | None = None):
         data = _read_bytes(source, max_bytes)
     except OSError as exc:
         raise WorkbookError(f"Dosya okunamadı: {exc.strerror or exc}.") from exc
-    _refuse_other_kinds(data[: 1 << 20])
+    _refuse_other_kinds(data)
     if len(data) <= max_bytes and data[:2] == b"PK":
         if _is_docx(data):
             return open_document(data, max_bytes=max_bytes)
@@ -91,7 +91,8 @@ def open_plan_file(source, *, max_bytes: int | None = None):
 
 def _refuse_other_kinds(head: bytes) -> None:
     """An old Word file, a password-protected Office file, or text: the plan's own
-    messages (the xlsx reader tells the rest)."""
+    messages (the xlsx reader tells the rest). The names of an OLE2 file's streams may
+    be anywhere in it (its directory is often at the end)."""
     if head[:4] == _OLE2 and _ENCRYPTED in head:
         raise WorkbookError(
             "Dosya parolayla korunuyor (şifreli Office belgesi); açılamaz. Parolayı kaldırıp "
@@ -103,7 +104,8 @@ def _refuse_other_kinds(head: bytes) -> None:
             "(.docx)” ile kaydedip yeniden yükleyin."
         )
     if head and head[:2] != b"PK" and head[:4] != _OLE2:
-        kind = "CSV ya da metin dosyası" if _looks_like_text(head) else "tanınmayan bir dosya"
+        text = _looks_like_text(head[:2048])
+        kind = "CSV ya da metin dosyası" if text else "tanınmayan bir dosya"
         raise WorkbookError(
             f"Bu dosya bir Excel çalışma kitabı (.xlsx) değil, Word belgesi (.docx) de değil; "
             f"{kind} gibi görünüyor. Tabloyu Excel'de .xlsx ya da Word'de .docx olarak kaydedin."
