@@ -9,6 +9,7 @@ and optionally per group of people, and keep the cell's raw text.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -378,6 +379,27 @@ class Indicator(models.Model):
         _("mevcut değer"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     baseline_raw = models.CharField(_("mevcut (kaynak metni)"), max_length=300, blank=True)
+    counts_people = models.BooleanField(
+        _("kişi sayar"),
+        default=False,
+        help_text=_(
+            "Gösterge kişileri sayıyor (kadın, erkek, çocuk, katılımcı…): rakamları "
+            "“kime ulaşıldı” toplamlarına girer. Etkinlik, kurs, mahalle sayan gösterge "
+            "kişi saymaz."
+        ),
+    )
+    people_group = models.ForeignKey(
+        Group,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saydığı grup"),
+        help_text=_(
+            "Gösterge tek bir grubu sayıyorsa (ör. “eğitim alan kadın sayısı”): gruplara "
+            "bölünmemiş rakamları bu grubun toplamına girer."
+        ),
+    )
 
     class Meta:
         verbose_name = _("gösterge")
@@ -396,6 +418,17 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name[:120]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.people_group_id and not self.counts_people:
+            raise ValidationError(
+                {"counts_people": _("Saydığı grup seçilen gösterge kişi sayar olmalı.")}
+            )
+        if self.counts_people and self.value_type not in (ValueType.COUNT, ValueType.DECIMAL):
+            raise ValidationError(
+                {"counts_people": _("Yalnızca sayı olan bir gösterge kişi sayabilir.")}
+            )
 
 
 class FigureState(models.TextChoices):
