@@ -323,3 +323,65 @@ def test_page_queries_do_not_grow_with_the_plan(sized, django_assert_num_queries
     with django_assert_num_queries(3 + 8):
         html = _page(Client(), sized)
     assert "gösterge" in html
+
+
+# ---------------------------------------------------------------- the report's sheet
+
+
+def _reach_sheet_rows(data: bytes, year: int = 2024) -> list[tuple]:
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames[1] == f"{year} Kime Ulaşıldı"
+    return [tuple(c for c in row) for row in wb.worksheets[1].iter_rows(values_only=True)]
+
+
+def _row(rows, first):
+    return next(r for r in rows if r[0] == first)
+
+
+def test_report_has_the_reach_sheet(small):
+    from monitoring.excel.report import report_bytes
+
+    rows = _reach_sheet_rows(report_bytes(small, 2024, approved_only=True))
+    assert _row(rows, "Kadın")[:5] == ("Kadın", 130, 105, pytest.approx(0.808), 2)
+    # men: a target and a "-" realization, not a zero: the cell is empty
+    assert _row(rows, "Erkek")[:3] == ("Erkek", 20, None)
+    # approved only: the submitted 12 girls are not in the public report
+    assert _row(rows, "Kız çocuğu")[2] is None
+    assert _row(rows, "Toplam")[1:3] == (200, 105)
+    assert _row(rows, "Kadın ve kız çocuk")[1:3] == (140, 105)
+    assert "Katılımcı sayısı (genel)" in {r[0] for r in rows}
+    assert any("2 gerçekleşme sayı değil" in (r[0] or "") for r in rows)
+    internal = _reach_sheet_rows(report_bytes(small, 2024))
+    assert _row(internal, "Kız çocuğu")[2] == 12
+
+
+def test_unit_form_and_blank_form_have_no_reach_sheet(small):
+    import io
+
+    from openpyxl import load_workbook
+
+    from monitoring.excel.report import report_bytes
+
+    unit = small.municipality.units.get()
+    for data in (
+        report_bytes(small, 2024, unit=unit),
+        report_bytes(small, 2024, with_realizations=False),
+    ):
+        assert len(load_workbook(io.BytesIO(data)).sheetnames) == 1
+
+
+def test_mersin_report_reach_sheet_matches_the_page(client):
+    from monitoring.excel.report import report_bytes
+
+    rows = _reach_sheet_rows(report_bytes(_mersin(), 2024, approved_only=True))
+    for code, label in (
+        ("kiz-cocuk", "Kız çocuğu"),
+        ("oglan-cocuk", "Oğlan çocuğu"),
+        ("yasli", "Yaşlı"),
+    ):
+        target, realized, _n = _by_hand(code)
+        assert _row(rows, label)[1:3] == (target, realized)

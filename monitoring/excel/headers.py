@@ -10,6 +10,10 @@ from functools import cached_property, lru_cache
 
 from plans.text import clean_text, tr_fold
 
+# Sheets the report adds for reading only ("2024 Kime Ulaşıldı"): a report that comes
+# back in is read without them (monitoring.excel.report_reach).
+READ_ONLY_SHEET_RE = re.compile(r"^\d{4} (Kime Ulaşıldı|Bütçe)$")
+
 
 def header_key(text: object) -> str:
     """ "Gerçek\\nleşme" -> "gerçekleşme", "Destekçi Kurum /Kuruluş" -> "destekçikurumkuruluş"."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from plans.text import clean_text, split_code, split_indicators, tr_fold
 
+from .headers import READ_ONLY_SHEET_RE
 from .plan_build import PlanRow, SourceRef
 from .reader import (
     HeaderMap,
@@ -158,6 +159,8 @@ def parse_workbook(source, *, report_year: int | None = None) -> ParsedPlan:
     preamble_goals: dict[str, tuple[str, str]] = {}
     any_header = False
     for ws in wb.worksheets:
+        if READ_ONLY_SHEET_RE.match(ws.title):
+            continue  # the report's own summary sheets
         header: HeaderMap | None = None
         state = _State()
         held: tuple | None = None  # a lone text row (and the header above it), decided later
