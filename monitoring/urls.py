@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:plan_pk>/gosterge/<int:indicator_pk>/", views.indicator, name="indicator"),
     path("<int:plan_pk>/gostergeler/", views.indicator_table, name="indicator_table"),
     path("<int:plan_pk>/erisim/", views.reach, name="reach"),
+    path("<int:plan_pk>/butce/", views.budget, name="budget"),
     path("<int:plan_pk>/rapor.xlsx", views.report_xlsx, name="report_xlsx"),
     path("<int:plan_pk>/rapor.pdf", views.report_pdf, name="report_pdf"),
 ]

@@ -87,6 +87,14 @@ def reach(request, plan):
 
 
 @plan_page
+def budget(request, plan):
+    """The gender budget: planned and actual lira per year, theme and unit."""
+    from .budget_sums import budget_for_request
+
+    return render(request, "monitoring/budget.html", {"b": budget_for_request(request, plan)})
+
+
+@plan_page
 def report_xlsx(request, plan):
     """The yearly realization report. Outside the plan's municipality (the public of a
     public plan) it holds approved figures only and no internal notes."""

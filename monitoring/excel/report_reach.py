@@ -33,9 +33,12 @@ def extra_sheets(
 ) -> list[Callable]:
     """The sheets after the report's own: only the whole plan's report (not one unit's
     form, not the blank form) has them."""
+    from .report_budget import budget_sheet
+
     if unit is not None or not with_realizations:
         return []
-    return [reach_sheet(plan, year, approved_only=approved_only)]
+    budget = budget_sheet(plan, year)
+    return [reach_sheet(plan, year, approved_only=approved_only), *([budget] if budget else [])]
 
 
 def reach_sheet(plan: Plan, year: int, *, approved_only: bool) -> Callable:
