@@ -269,3 +269,95 @@ def _errors(response) -> str:
     for fs in ctx.get("inline_admin_formsets", []):
         errs.append(str(fs.formset.errors) + str(fs.formset.non_form_errors()))
     return " ".join(errs)
+
+
+# ---------------------------------------------------------------- the plan import's "Bütçe"
+
+
+def _plan_table(budget_header="Bütçe (TL)", cells=("125.000", "1.250.000 TL")):
+    from tests.excel_helpers import xlsx
+
+    return xlsx(
+        [
+            [
+                "Faaliyet",
+                "Gösterge",
+                "Sorumlu birim",
+                "2024",
+                "2025",
+                budget_header,
+                "Harcanan bütçe",
+                "Bütçe kodu",
+            ],
+            [
+                "1.1.1 Kadın kooperatifleri eğitimi",
+                "Eğitim alan kadın sayısı",
+                "Kadın Müdürlüğü",
+                "50",
+                "60",
+                cells[0],
+                "100.000",
+                "PP-7",
+            ],
+            [
+                "1.1.2 Kreş",
+                "Yararlanan çocuk sayısı",
+                "Kadın Müdürlüğü",
+                "20",
+                "25",
+                cells[1],
+                "",
+                "",
+            ],
+        ]
+    )
+
+
+def test_the_plan_import_reads_a_budget_column():
+    from monitoring.excel.plan_table import import_plan
+
+    result = import_plan(source=_plan_table(), municipality_name="Bütçe Deneme Belediyesi")
+    budgets = {
+        b.activity.code: b
+        for b in ActivityBudget.objects.filter(activity__theme__plan=result.plan).select_related(
+            "activity"
+        )
+    }
+    assert (budgets["1.1.1"].year, budgets["1.1.1"].planned, budgets["1.1.1"].actual) == (
+        2024,
+        Decimal("125000"),
+        Decimal("100000"),
+    )
+    assert budgets["1.1.1"].code == "PP-7"
+    assert budgets["1.1.2"].planned == Decimal("1250000")
+    assert any("bütçe sütununda yıl yok" in w for w in result.warnings)
+    # the import counts people too: "Eğitim alan kadın sayısı" counts women
+    ind = result.plan.themes.get().activities.get(code="1.1.1").indicators.get()
+    assert (ind.counts_people, ind.people_group.code) == (True, "kadin")
+
+
+def test_a_budget_column_with_a_year():
+    from monitoring.excel.plan_table import import_plan
+
+    result = import_plan(
+        source=_plan_table("2025 Bütçe"), municipality_name="Bütçe Yıllı Belediyesi"
+    )
+    years = set(
+        ActivityBudget.objects.filter(
+            activity__theme__plan=result.plan, planned__isnull=False
+        ).values_list("year", flat=True)
+    )
+    assert years == {2025}
+
+
+def test_a_bad_amount_in_the_budget_column_stores_nothing():
+    from monitoring.excel.issues import WorkbookError
+    from monitoring.excel.plan_table import import_plan
+
+    before = Plan.objects.count()
+    with pytest.raises(WorkbookError, match=r"3\. satır.*“bilinmiyor” bir tutar değil"):
+        import_plan(
+            source=_plan_table(cells=("125.000", "bilinmiyor")),
+            municipality_name="Bütçe Hatalı Belediyesi",
+        )
+    assert Plan.objects.count() == before

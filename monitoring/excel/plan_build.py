@@ -81,6 +81,11 @@ class PlanRow:
     targets: dict[int, object] = field(default_factory=dict)
     realizations: dict[int, object] = field(default_factory=dict)
     activity_targets: dict[int, object] = field(default_factory=dict)
+    # the activity's budget: year (0: the column names none) -> cell; budget code
+    budgets: dict[int, object] = field(default_factory=dict)
+    budget_actuals: dict[int, object] = field(default_factory=dict)
+    budget_code: str = ""
+    activity_id: int | None = None  # set when the plan is built
     source: SourceRef = field(default_factory=SourceRef)
     activity_key: object = None  # rows sharing it (and consecutive) are one activity
     columns: dict[str, str] = field(default_factory=dict)  # field -> column letter/header
@@ -327,6 +332,8 @@ def build_plan(
     builder = _PlanBuilder(plan, level_indicator_keys)
     activity_of_row = [builder.activity_for(row) for row in rows]
     builder.save_structure()
+    for row, activity in zip(rows, activity_of_row, strict=True):
+        row.activity_id = activity.pk if activity is not None else None
     row_indicator = [
         (row, builder.indicator_for(row, activity))
         for row, activity in zip(rows, activity_of_row, strict=True)

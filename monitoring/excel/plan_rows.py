@@ -448,7 +448,14 @@ def _indicator_rows(result, header, state, source: SourceRef, values, act: dict)
     targets = {y: _raw(values, i) for y, i in header.target_years.items()}
     realization = _raw(values, cols["realization"]) if "realization" in cols else None
     by_year = {y: _raw(values, i) for y, i in header.realization_years.items()}
+    budgets = {
+        kind: {y: _raw(values, i) for y, i in header.budget_years.get(kind, {}).items()}
+        for kind in ("budget", "budget_actual")
+    }
     base = dict(
+        budgets=budgets["budget"],
+        budget_actuals=budgets["budget_actual"],
+        budget_code=clean_text(get(values, "budget_code")),
         theme_code=theme[0],
         theme_title=theme[1],
         goal_code=goal[0],
