@@ -17,7 +17,11 @@ Rules:
   kadın", not again under "Kadın".
 - The public sees approved realizations only (``internal=False``).
 
-``reach(plan, year, internal=...)`` runs seven queries whatever the plan's size.
+- A target given to an activity split by group ("50 Kadın 50 Erkek", as Büyükçekmece's
+  plan gives them) is people too: it counts when none of the activity's people-counting
+  indicators has a target of its own that year.
+
+``reach(plan, year, internal=...)`` runs nine queries whatever the plan's size.
 """
 
 from __future__ import annotations
@@ -53,20 +57,27 @@ class Sum:
     targets: int = 0  # figures summed
     realizations: int = 0
     indicators: set = field(default_factory=set)
+    activities: set = field(default_factory=set)  # whose own targets were summed
 
-    def add(self, kind: str, value: Decimal, indicator_id: int) -> None:
+    def add(
+        self, kind: str, value: Decimal, indicator_id: int | None, activity_id: int | None = None
+    ) -> None:
+        """A figure of an indicator, or (``indicator_id`` None) an activity's target."""
         if kind == "target":
             self.target += value
             self.targets += 1
         else:
             self.realized += value
             self.realizations += 1
-        self.indicators.add(indicator_id)
+        if indicator_id is not None:
+            self.indicators.add(indicator_id)
+        if activity_id is not None:
+            self.activities.add(activity_id)
 
     @property
     def percent(self) -> Decimal | None:
         """Realization as a share of the target, in percent; None without a target."""
-        if not self.targets or not self.target:
+        if not self.targets or not self.target or not self.realizations:
             return None
         return (self.realized * 100 / self.target).quantize(Decimal("0.1"))
 
@@ -74,12 +85,17 @@ class Sum:
     def indicator_count(self) -> int:
         return len(self.indicators)
 
+    @property
+    def activity_count(self) -> int:
+        return len(self.activities)
+
     def merge(self, other: Sum) -> None:
         self.target += other.target
         self.realized += other.realized
         self.targets += other.targets
         self.realizations += other.realizations
         self.indicators |= other.indicators
+        self.activities |= other.activities
 
 
 @dataclass
@@ -135,13 +151,15 @@ class SexLine:
 
 @dataclass
 class Pair:
-    """An indicator with a target for a group and no number of realization for it."""
+    """An indicator (or an activity, ``indicator_id`` None: its own target) with a
+    target for a group and no number of realization for it."""
 
-    indicator_id: int
+    indicator_id: int | None
     code: str
     name: str
     group: Group | None
     target: Decimal
+    activity_id: int | None = None
 
 
 @dataclass
@@ -160,6 +178,7 @@ class Reach:
     left_out_pairs: list[Pair]
     realized_indicators: int  # with a number of realization this year
     realized_by_sex: int  # ... of them recorded by sex
+    activity_targets: int = 0  # activities' own group targets summed (Büyükçekmece's)
 
     @property
     def sex_labels(self) -> list[str]:
@@ -265,15 +284,18 @@ def split(rows: list, own_group: int | None) -> tuple[dict[int, Decimal], int, b
 
 
 def reach(plan: Plan, year: int, *, internal: bool) -> Reach:
-    """The year's people per group, theme and unit. Seven queries."""
+    """The year's people per group, theme and unit. Nine queries."""
     inds = list(
         people_indicators(plan)
         .order_by("activity__theme__position", "activity__position", "position")
         .values_list("pk", "activity_id", "activity__theme_id", "people_group_id", "name")
     )
-    codes = dict(
-        Activity.objects.filter(theme__plan=plan).values_list("pk", "code")
-    )  # a dict of small strings: cheaper than joining the code into every row
+    acts = {
+        pk: (code, theme_id, title)
+        for pk, code, theme_id, title in Activity.objects.filter(theme__plan=plan).values_list(
+            "pk", "code", "theme_id", "title"
+        )
+    }
     groups = {g.pk: g for g in Group.objects.all()}
     rows = _figure_rows(plan, year, internal)
     unit_links: dict[int, list[int]] = defaultdict(list)
@@ -284,14 +306,48 @@ def reach(plan: Plan, year: int, *, internal: bool) -> Reach:
     for pk, activity_id, theme_id, own_group, name in inds:
         acc.indicator(
             pk=pk,
-            code=codes.get(activity_id, ""),
+            code=acts[activity_id][0],
             name=name,
             theme_id=theme_id,
             unit_ids=unit_links.get(activity_id) or [0],
             own_group=own_group if own_group in groups else None,
             rows={kind: rows[kind].get(pk, []) for kind in rows},
         )
+    _activity_targets(acc, plan, year, inds, rows, acts, unit_links)
     return acc.result(plan, year, internal, len(inds))
+
+
+def _activity_targets(acc, plan, year, inds, rows, acts, unit_links) -> None:
+    """Targets given to an activity split by group ("50 Kadın 50 Erkek", Büyükçekmece):
+    people by construction. They count when no indicator of the activity that counts
+    people has a target of its own that year (else they would be counted twice); the
+    realizations are its indicators'. One query."""
+    with_own = {a for pk, a, *_ in inds if rows["target"].get(pk)}
+    real_groups: dict[int, set] = defaultdict(set)
+    for pk, activity_id, _theme, own_group, _name in inds:
+        for group_id, state, value in rows["realization"].get(pk, []):
+            if state == FigureState.VALUE and value is not None:
+                real_groups[activity_id].add(group_id or own_group or UNSPLIT)
+    cells = Target.objects.filter(
+        activity__theme__plan=plan, year=year, group__isnull=False
+    ).values_list("activity_id", "group_id", "state", "value")
+    for activity_id, group_id, state, value in cells:
+        if activity_id in with_own or group_id not in acc.groups:
+            continue
+        code, theme_id, title = acts[activity_id]
+        if state != FigureState.VALUE or value is None:
+            acc.not_numbers["target"] += state in NOT_NUMBER_STATES
+            continue
+        acc.activity_target(
+            activity_id=activity_id,
+            code=code,
+            title=title,
+            theme_id=theme_id,
+            unit_ids=unit_links.get(activity_id) or [0],
+            group_id=group_id,
+            value=value,
+            reached=group_id in real_groups[activity_id],
+        )
 
 
 class _Accumulator:
@@ -307,6 +363,7 @@ class _Accumulator:
         self.pairs: list[Pair] = []
         self.realized_indicators = 0
         self.realized_by_sex = 0
+        self.activity_targets = 0
 
     def sex_of(self, key: int) -> str:
         group = self.groups.get(key)
@@ -337,6 +394,20 @@ class _Accumulator:
         for key, value in numbers_of["target"].items():
             if key not in real:
                 self.pairs.append(Pair(pk, code, name, self.groups.get(key), value))
+
+    def activity_target(
+        self, *, activity_id, code, title, theme_id, unit_ids, group_id, value, reached
+    ) -> None:
+        self.activity_targets += 1
+        self.by_group[group_id].add("target", value, None, activity_id)
+        sex = self.sex_of(group_id)
+        theme = self.themes.setdefault(theme_id, SexSums(theme_id))
+        theme.by_sex[sex].add("target", value, None, activity_id)
+        for u in unit_ids:
+            self.units.setdefault(u, SexSums(u)).by_sex[sex].add("target", value, None, activity_id)
+        if not reached:
+            group = self.groups.get(group_id)
+            self.pairs.append(Pair(None, code, title, group, value, activity_id))
 
     def result(self, plan: Plan, year: int, internal: bool, count: int) -> Reach:
         ordered = sorted(
@@ -376,6 +447,7 @@ class _Accumulator:
             left_out_pairs=self.pairs,
             realized_indicators=self.realized_indicators,
             realized_by_sex=self.realized_by_sex,
+            activity_targets=self.activity_targets,
         )
 
 

@@ -246,6 +246,34 @@ def test_private_plan_needs_login(small, client):
     assert response.status_code == 302
 
 
+def test_activity_group_targets_count_when_the_indicators_have_none():
+    """Büyükçekmece gives targets to activities: "50 Kadın 50 Erkek 50 Kız Çocuğu 50 Oğlan
+    Çocuğu" (1.1.9, 2023). Its indicators have no targets: the activity's count."""
+    plan = Plan.objects.get(municipality__name="Büyükçekmece Belediyesi")
+    r = reach(plan, 2023, internal=True)
+    assert r.activity_targets > 0
+    by_hand = {"kadin": Decimal(0), "oglan-cocuk": Decimal(0)}
+    for t in Target.objects.filter(
+        activity__theme__plan=plan, year=2023, group__code__in=by_hand, state="value"
+    ).select_related("group"):
+        by_hand[t.group.code] += t.value
+    assert _line(r, "kadin").sums.target == by_hand["kadin"] > 0
+    assert _line(r, "oglan-cocuk").sums.target == by_hand["oglan-cocuk"] > 0
+    assert _line(r, "kadin").left_out  # no realization in the seed
+    assert any(p.indicator_id is None and p.code == "1.1.9" for p in r.left_out_pairs)
+
+
+def test_activity_targets_are_not_counted_twice(small):
+    """The small plan's activity has indicator targets: its own group target is left out."""
+    act = small.themes.get().activities.get()
+    Target.objects.create(
+        activity=act, year=2024, group=_groups()["kadin"], value=Decimal(999), raw_text="999 kadın"
+    )
+    r = reach(small, 2024, internal=True)
+    assert _line(r, "kadin").sums.target == 130
+    assert r.activity_targets == 0
+
+
 # ---------------------------------------------------------------- Mersin 2024, by hand
 
 
@@ -318,9 +346,9 @@ def sized(request) -> Plan:
 
 def test_page_queries_do_not_grow_with_the_plan(sized, django_assert_num_queries):
     cache.clear()
-    # plan, data version, latest years; indicators, activity codes, groups, targets,
-    # realizations, responsible links, themes, units
-    with django_assert_num_queries(3 + 8):
+    # plan, data version, latest years; indicators, activities, groups, targets,
+    # realizations, responsible links, activities' group targets, themes, units
+    with django_assert_num_queries(3 + 9):
         html = _page(Client(), sized)
     assert "gösterge" in html
 
