@@ -25,6 +25,7 @@ from plans.models import Activity, Indicator, Plan, Target, Unit
 from plans.resources import UnitResource
 from plans.text import parse_figure
 
+from .admin_budget import BudgetInline
 from .admin_generations import GenerationActions
 from .audit import FigureRefused
 from .excel.upload_views import plan_import_view
@@ -403,7 +404,7 @@ class UnitAdmin(SafeImportExportMixin, plan_admin.UnitAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(CellsAdminMixin, plan_admin.ActivityAdmin):
-    inlines = [*plan_admin.ActivityAdmin.inlines, ActivityTargetCellInline]
+    inlines = [*plan_admin.ActivityAdmin.inlines, ActivityTargetCellInline, BudgetInline]
 
     def figures_of(self, objs):
         ids = [o.pk for o in objs]

@@ -8,14 +8,16 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from monitoring.excel.plan_build import figure_objects, group_aliases
 from plans.models import FigureState, Indicator, Plan, Target, Unit, ValueType
 from plans.text import ParsedFigure, parse_figure
 
-from .models import Realization, validate_evidence_size, validate_evidence_type
+from .audit import FigureRefused
+from .budgets import BudgetChange, budgets_apply, parse_tl
+from .models import ActivityBudget, Realization, validate_evidence_size, validate_evidence_type
 from .realizations import (
     RealizationChange,
     realizations_apply,
@@ -45,9 +47,26 @@ class EntryRow:
         return self.realizations[0] if self.realizations else None
 
 
+def _budget_columns(year: int) -> dict:
+    """The activity's budget of the year, read in the indicators' own query (subqueries
+    on the unique activity and year: no query of their own)."""
+    budget = ActivityBudget.objects.filter(activity_id=OuterRef("activity_id"), year=year)
+    return {
+        f"budget_{name}": Subquery(budget.values(name)[:1])
+        for name in ("planned", "actual", "planned_raw", "actual_raw", "code")
+    }
+
+
+def _shown(value, raw) -> str:
+    if raw:
+        return raw
+    return "" if value is None else format(value.normalize(), "f")
+
+
 def entry_rows(*, plan: Plan, year: int, unit: Unit | None = None) -> list[EntryRow]:
     indicators = (
         Indicator.objects.filter(activity__theme__plan=plan)
+        .annotate(**_budget_columns(year))
         .select_related("activity__theme", "activity__goal", "activity__strategy")
         .prefetch_related(
             Prefetch("targets", queryset=Target.objects.filter(year=year).select_related("group")),
@@ -99,6 +118,7 @@ class YearlyEntryForm(forms.Form):
     def __init__(self, *args, rows: list[EntryRow], **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = rows
+        self.budget_rows: dict[int, int] = {}  # activity id -> the indicator row showing it
         self.aliases, self.groups = group_aliases()
         for row in rows:
             pk = row.indicator.pk
@@ -128,7 +148,26 @@ class YearlyEntryForm(forms.Form):
             )
             if cur is not None:
                 self._evidence_fields(pk, cur)
+            if row.indicator.activity_id not in self.budget_rows:
+                self._budget_fields(row.indicator)
         self.parsed: dict[int, ParsedFigure] = {}
+
+    def _budget_fields(self, ind: Indicator) -> None:
+        """Planned and actual lira and the budget code, once per activity (bp_, ba_, bc_)."""
+        aid = ind.activity_id
+        self.budget_rows[aid] = ind.pk
+        for prefix, label, initial in (
+            ("bp", _("Planlanan (TL)"), _shown(ind.budget_planned, ind.budget_planned_raw)),
+            ("ba", _("Harcanan (TL)"), _shown(ind.budget_actual, ind.budget_actual_raw)),
+            ("bc", _("Bütçe kodu"), ind.budget_code or ""),
+        ):
+            self.fields[f"{prefix}_{aid}"] = forms.CharField(
+                required=False,
+                max_length=100,
+                initial=initial,
+                label=label,
+                widget=forms.TextInput(attrs={"size": 10, "inputmode": "text"}),
+            )
 
     def _evidence_fields(self, pk: int, cur: Realization) -> None:
         self.fields[f"e_{pk}"] = forms.FileField(
@@ -154,12 +193,32 @@ class YearlyEntryForm(forms.Form):
                 self.add_error(name, error)
             else:
                 self.parsed[row.indicator.pk] = parsed
+        for aid in self.budget_rows:
+            for prefix, label in (("bp", _("Planlanan bütçe")), ("ba", _("Harcanan bütçe"))):
+                try:
+                    parse_tl(cleaned.get(f"{prefix}_{aid}"), label=str(label))
+                except FigureRefused as exc:
+                    self.add_error(f"{prefix}_{aid}", exc.messages[0])
         return cleaned
+
+    def budget_changes(self, year: int) -> list[BudgetChange]:
+        """The activities whose budget inputs were changed."""
+        changes = []
+        for aid in self.budget_rows:
+            names = [f"{p}_{aid}" for p in ("bp", "ba", "bc")]
+            if not any(n in self.changed_data for n in names):
+                continue
+            planned, actual, code = (self.cleaned_data.get(n, "") for n in names)
+            changes.append(BudgetChange(aid, year, planned, actual, code))
+        return changes
 
     def bound_rows(self):
         for row in self.rows:
             pk = row.indicator.pk
             row.evidence = (self[f"e_{pk}"], self[f"u_{pk}"]) if f"e_{pk}" in self.fields else None
+            aid = row.indicator.activity_id
+            shown = self.budget_rows.get(aid) == pk
+            row.budget = [self[f"{p}_{aid}"] for p in ("bp", "ba", "bc")] if shown else None
             yield row, self[f"r_{pk}"], self[f"d_{pk}"], self[f"n_{pk}"], self[f"v_{pk}"]
 
 
@@ -208,6 +267,10 @@ def save_yearly_entries(
     with transaction.atomic():
         counts = dict(realizations_apply(changes, user=user, source="yıllık giriş"))
         counts["evidence"] = save_evidence(form=form, year=year, user=user)
+        budgets = form.budget_changes(year)
+        if budgets:
+            done = budgets_apply(budgets, user=user, source="yıllık giriş")
+            counts["budgets"] = sum(n for k, n in done.items() if k != "unchanged")
         if submit:
             rows = list(
                 Realization.objects.filter(
@@ -239,6 +302,8 @@ def saved_message(year: int, counts: dict[str, int]) -> str:
         "deleted": counts.get("deleted", 0),
         "unchanged": counts.get("unchanged", 0),
     }
+    if counts.get("budgets"):
+        msg += " " + _("%(n)s faaliyetin bütçesi kaydedildi.") % {"n": counts["budgets"]}
     if counts.get("evidence"):
         msg += " " + _("%(n)s kanıt eklendi.") % {"n": counts["evidence"]}
     if "submitted" in counts:

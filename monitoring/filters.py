@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import django_filters
+from django.core.validators import slug_re
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Goal, Indicator, Plan, Unit
-from plans.text import tr_sort_key
+from plans.text import DEFAULT_GROUPS, tr_sort_key
 
 from .progress import STATUS_LABELS, STATUS_ORDER
 
@@ -65,6 +66,13 @@ class IndicatorFilter(django_filters.FilterSet):
         choices=[("yes", _("Veri girildi")), ("no", _("Veri girilmedi"))],
         empty_label=ALL,
     )
+    kisi = django_filters.ChoiceFilter(
+        method="by_people",
+        label=_("Kişi sayan"),
+        choices=[("evet", _("Kişi sayan göstergeler")), ("hayir", _("Kişi saymayanlar"))],
+        empty_label=ALL,
+    )
+    grup = django_filters.ChoiceFilter(method="by_group", label=_("Kişi grubu"), empty_label=ALL)
     year = django_filters.ChoiceFilter(method="keep", label=_("Yıl"), empty_label=None)
     sort = django_filters.ChoiceFilter(method="keep", label=_("Sıralama"), empty_label=None)
 
@@ -84,6 +92,7 @@ class IndicatorFilter(django_filters.FilterSet):
         self.filters["unit"].extra["choices"] = sorted(
             unit_names.items(), key=lambda kv: tr_sort_key(kv[1])
         )
+        self.filters["grup"].extra["choices"] = group_choices((data or {}).get("grup"))
         self.filters["year"].extra["choices"] = [(y, str(y)) for y in plan.years]
         self.filters["sort"].extra["choices"] = [
             (f"{sign}{key}", f"{SORT_LABELS[key]}{' ↓' if sign else ''}")
@@ -108,8 +117,26 @@ class IndicatorFilter(django_filters.FilterSet):
         ids = self.snapshot.ids_where(self.year, has_figure=value == "yes")
         return queryset.filter(pk__in=ids)
 
+    def by_people(self, queryset, name, value):
+        return queryset.filter(counts_people=value == "evet")
+
+    def by_group(self, queryset, name, value):
+        from .reach import group_filter
+
+        return group_filter(queryset, value, int(self.year))
+
     def keep(self, queryset, name, value):
         return queryset
+
+
+def group_choices(asked: str | None) -> list[tuple[str, str]]:
+    """The groups of people to filter by, without a query: the standard ones
+    (plans.text.DEFAULT_GROUPS), and the one asked for when it is another group's code
+    (a group added in the admin, linked from the reach page)."""
+    choices = [(g["code"], g["name"]) for g in DEFAULT_GROUPS]
+    if asked and asked not in {c for c, _n in choices} | {"yok"} and slug_re.match(asked):
+        choices.append((asked, asked))
+    return [*choices, ("yok", _("Gruplara bölünmemiş"))]
 
 
 def plan_unit_names(plan: Plan) -> dict[int, str]:

@@ -189,6 +189,7 @@ class FigureChange(models.Model):
     class Kind(models.TextChoices):
         TARGET = "target", _("Hedef")
         REALIZATION = "realization", _("Gerçekleşme")
+        BUDGET = "budget", _("Bütçe")
 
     kind = models.CharField(_("tür"), max_length=12, choices=Kind)
     # The figure's owners: SET_NULL, so deleting an indicator, an activity or a plan keeps
@@ -259,3 +260,59 @@ class FigureChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.old_text or '∅'} → {self.new_text or '∅'}"
+
+
+class ActivityBudget(models.Model):
+    """An activity's planned and actual budget of one year, in Turkish lira, with the
+    budget code of the municipality's performance programme (seed 000 §3.1.4: analyse the
+    budget by gender). Written by monitoring.budgets only; the texts as typed are kept."""
+
+    activity = models.ForeignKey(
+        "plans.Activity",
+        on_delete=models.CASCADE,
+        related_name="budgets",
+        verbose_name=_("faaliyet"),
+    )
+    year = models.PositiveSmallIntegerField(_("yıl"))
+    planned = models.DecimalField(
+        _("planlanan bütçe (TL)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    actual = models.DecimalField(
+        _("harcanan bütçe (TL)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    code = models.CharField(
+        _("bütçe kodu"),
+        max_length=60,
+        blank=True,
+        help_text=_("Performans programındaki kodu (varsa)."),
+    )
+    planned_raw = models.CharField(_("planlanan (yazıldığı gibi)"), max_length=100, blank=True)
+    actual_raw = models.CharField(_("harcanan (yazıldığı gibi)"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("güncellenme"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("güncelleyen"),
+    )
+
+    class Meta:
+        verbose_name = _("faaliyet bütçesi")
+        verbose_name_plural = _("faaliyet bütçeleri")
+        ordering = ["activity", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "year"], name="budget_unique_year"),
+            models.CheckConstraint(
+                condition=Q(planned__isnull=True) | Q(planned__gte=0),
+                name="budget_planned_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual__isnull=True) | Q(actual__gte=0),
+                name="budget_actual_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.planned_raw or self.planned} / {self.actual_raw or self.actual}"

@@ -74,6 +74,15 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
 # models exist; 0007_profile_roles adds these)
 
 
+# Permissions of models added after the roles' migration (monitoring 0004 reads
+# ROLE_PERMISSIONS as it is now, so those stay as they were): given by ensure_roles.
+LATER_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    EQUALITY_UNIT: [("monitoring", f"{a}_activitybudget") for a in CRUD],
+    DIRECTORATE: [("monitoring", f"{a}_activitybudget") for a in ("add", "change", "view")],
+    MANAGER: [("monitoring", "view_activitybudget")],
+}
+
+
 def ensure_roles() -> None:
     """Create the role groups and give them their permissions (idempotent). Run after
     every migrate, so a flushed test database or a new permission keeps them right."""
@@ -86,7 +95,7 @@ def ensure_roles() -> None:
         ).select_related("content_type")
     }
     for role, wanted in ROLE_PERMISSIONS.items():
-        wanted = [*wanted, *PROFILE_PERMISSIONS.get(role, [])]
+        wanted = [*wanted, *PROFILE_PERMISSIONS.get(role, []), *LATER_PERMISSIONS.get(role, [])]
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set([perms[key] for key in wanted if key in perms])
 

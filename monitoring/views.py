@@ -82,6 +82,22 @@ def indicator_table(request, plan):
 
 
 @plan_page
+def reach(request, plan):
+    """Who the plan reaches: people per group, theme and unit (monitoring.reach)."""
+    from .reach import reach_for_request
+
+    return render(request, "monitoring/reach.html", {"r": reach_for_request(request, plan)})
+
+
+@plan_page
+def budget(request, plan):
+    """The gender budget: planned and actual lira per year, theme and unit."""
+    from .budget_sums import budget_for_request
+
+    return render(request, "monitoring/budget.html", {"b": budget_for_request(request, plan)})
+
+
+@plan_page
 def report_xlsx(request, plan):
     """The yearly realization report. Outside the plan's municipality (the public of a
     public plan) it holds approved figures only and no internal notes."""

@@ -422,6 +422,7 @@ class IndicatorInline(ScopedAdminMixin, admin.StackedInline):
         ("position", "name"),
         ("value_type", "unit_of_measure", "accumulation", "direction"),
         ("baseline_value", "baseline_raw"),
+        "counts_people",
     ]
     show_change_link = True
 
@@ -500,6 +501,7 @@ class IndicatorAdmin(ProfileBaselineMixin, ScopedAdminMixin, admin.ModelAdmin):
         IndicatorUnitFilter,
         "value_type",
         "accumulation",
+        "counts_people",
     ]
     search_fields = ["name__tr_contains", "activity__code", "activity__title__tr_contains"]
     list_select_related = ["activity__theme__plan"]
@@ -514,6 +516,7 @@ class IndicatorAdmin(ProfileBaselineMixin, ScopedAdminMixin, admin.ModelAdmin):
                     ("value_type", "unit_of_measure"),
                     ("accumulation", "direction"),
                     ("baseline_value", "baseline_raw"),
+                    ("counts_people", "people_group"),
                 ]
             },
         ),

@@ -8,7 +8,7 @@ and optionally per group of people, and keep the cell's raw text.
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -21,6 +21,8 @@ from .gender_profile import (  # noqa: F401
     ProfileMeasure,
     ProfileQuantity,
 )
+from .users import UserProfile  # noqa: F401
+from .versions import DataVersion  # noqa: F401
 
 
 class Municipality(models.Model):
@@ -433,6 +435,27 @@ class Indicator(models.Model):
         verbose_name=_("önceki plandaki karşılığı"),
         help_text=_("Bu göstergenin sürdürdüğü, önceki plandaki gösterge."),
     )
+    counts_people = models.BooleanField(
+        _("kişi sayar"),
+        default=False,
+        help_text=_(
+            "Gösterge kişileri sayıyor (kadın, erkek, çocuk, katılımcı…): rakamları "
+            "“kime ulaşıldı” toplamlarına girer. Etkinlik, kurs, mahalle sayan gösterge "
+            "kişi saymaz."
+        ),
+    )
+    people_group = models.ForeignKey(
+        Group,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saydığı grup"),
+        help_text=_(
+            "Gösterge tek bir grubu sayıyorsa (ör. “eğitim alan kadın sayısı”): gruplara "
+            "bölünmemiş rakamları bu grubun toplamına girer."
+        ),
+    )
 
     class Meta:
         verbose_name = _("gösterge")
@@ -451,6 +474,17 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name[:120]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.people_group_id and not self.counts_people:
+            raise ValidationError(
+                {"counts_people": _("Saydığı grup seçilen gösterge kişi sayar olmalı.")}
+            )
+        if self.counts_people and self.value_type not in (ValueType.COUNT, ValueType.DECIMAL):
+            raise ValidationError(
+                {"counts_people": _("Yalnızca sayı olan bir gösterge kişi sayabilir.")}
+            )
 
 
 class FigureState(models.TextChoices):
@@ -543,44 +577,3 @@ class Target(Figure):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.raw_text or self.value}"
-
-
-class DataVersion(models.Model):
-    """A counter per plan that database triggers bump on every write to the plan's
-    figures or structure (monitoring.triggers): the dashboard caches by it. No foreign
-    key, so deleting a plan never races its triggers; nothing in Python writes it."""
-
-    plan_id = models.BigIntegerField(primary_key=True)
-    version = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("veri sürümü")
-        verbose_name_plural = _("veri sürümleri")
-
-    def __str__(self) -> str:
-        return f"{self.plan_id}: {self.version}"
-
-    @classmethod
-    def of(cls, plan_id: int) -> int:
-        return cls.objects.filter(plan_id=plan_id).values_list("version", flat=True).first() or 0
-
-
-class UserProfile(models.Model):
-    """Which municipality (and unit) a user works for; none for platform administrators."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
-    )
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("belediye")
-    )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("birim")
-    )
-
-    class Meta:
-        verbose_name = _("kullanıcı profili")
-        verbose_name_plural = _("kullanıcı profilleri")
-
-    def __str__(self) -> str:
-        return str(self.user)

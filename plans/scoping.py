@@ -26,6 +26,7 @@ PATHS = {
     "monitoring.realization": "indicator__activity__theme__plan__municipality",
     "monitoring.reportingyear": "plan__municipality",
     "monitoring.yearevent": "plan__municipality",
+    "monitoring.activitybudget": "activity__theme__plan__municipality",
     # an audit row keeps its plan when its indicator or activity is deleted
     "monitoring.figurechange": "plan__municipality",
 }

@@ -475,3 +475,99 @@ def _split_indicators(text: object) -> tuple[str, ...]:
         parts = re.split(r"(?:^|(?<=\s))[-–•]\s*(?=[^\W\d_])", line)
         names.extend(clean_text(p).lstrip("-–• ").rstrip(":,;").strip() for p in parts)
     return tuple(n for n in names if n)
+
+
+# ---------------------------------------------------------------- indicators that count people
+
+# Head nouns of an indicator name ("Eğitime katılan kadın sayısı") that name people.
+# Families ("aile"), couples ("çift"), households ("hane") and organisations are not
+# people: a sum of them with people would mix units.
+PEOPLE_NOUNS = frozenset(
+    tr_fold(w)
+    for w in (
+        "kişi",
+        "kişiler",
+        "birey",
+        "bireyler",
+        "katılımcı",
+        "katılımcılar",
+        "kadın",
+        "kadınlar",
+        "erkek",
+        "erkekler",
+        "çocuk",
+        "çocuklar",
+        "çocuğu",
+        "kız",
+        "oğlan",
+        "yaşlı",
+        "yaşlılar",
+        "genç",
+        "gençler",
+        "engelli",
+        "engelliler",
+        "öğrenci",
+        "öğrenciler",
+        "personel",
+        "personeli",
+        "çalışan",
+        "çalışanlar",
+        "muhtar",
+        "muhtarlar",
+        "mülteci",
+        "mülteciler",
+        "vatandaş",
+        "vatandaşı",
+        "gönüllü",
+        "gönüllüler",
+        "sporcu",
+        "sporcular",
+        "kursiyer",
+        "kursiyerler",
+        "veli",
+        "anne",
+        "baba",
+        "yararlanıcı",
+        "danışan",
+    )
+)
+# Words that say "people" without saying which: dropped before the group is looked for
+# ("Katılan kadın katılımcı sayısı" counts women).
+_GENERIC_PEOPLE = frozenset(
+    tr_fold(w) for w in ["kişi", "kişiler", "birey", "bireyler", "katılımcı", "katılımcılar"]
+)
+_PEOPLE_UNITS = frozenset(tr_fold(w) for w in ("kişi", "kişi sayısı", "katılımcı", "birey"))
+_COUNT_END = re.compile(r"\s(sayısı|sayisi|sayı)$")
+
+
+def guess_people(
+    name: str, unit_of_measure: str = "", group_aliases: dict[str, str] | None = None
+) -> tuple[bool, str | None]:
+    """Whether an indicator counts people, and which group when its name says so.
+
+    Conservative: a name ending in "sayısı" whose head noun names people ("Eğitim alan
+    kadın sayısı" -> (True, "kadin"); "Katılımcı sayısı" -> (True, None)), or a unit of
+    measure "kişi". Rates, two counts in one name ("eğitim sayısı / katılan kadın
+    sayısı") and counts of events, places or families ("Eğitim sayısı", "Katılımcı STK
+    sayısı", "engelli aile sayısı") are not people.
+    """
+    unit = tr_fold(clean_text(unit_of_measure))
+    if "%" in unit:
+        return False, None
+    folded = tr_fold(clean_text(name))
+    if "/" in folded or len(re.findall(r"\bsayı", folded)) > 1 or re.search(r"\boran", folded):
+        return False, None
+    key = _label_key(name)
+    ends_in_count = _COUNT_END.search(" " + key)
+    words = _COUNT_END.sub("", " " + key).split() if ends_in_count else []
+    people = bool(words) and words[-1] in PEOPLE_NOUNS
+    if not people and unit not in _PEOPLE_UNITS:
+        return False, None
+    while words and words[-1] in _GENERIC_PEOPLE:
+        words.pop()
+    if not words:
+        return True, None
+    aliases = group_aliases if group_aliases is not None else default_group_aliases()
+    if len(words) > 1 and " ".join(words[-2:]) not in aliases and words[-2] in aliases:
+        return True, None  # "kadın-erkek sayısı": two groups, none alone
+    return True, _group_of(" ".join(words), aliases)

@@ -10,6 +10,10 @@ from functools import cached_property, lru_cache
 
 from plans.text import clean_text, tr_fold
 
+# Sheets the report adds for reading only ("2024 Kime Ulaşıldı"): a report that comes
+# back in is read without them (monitoring.excel.report_reach).
+READ_ONLY_SHEET_RE = re.compile(r"^\d{4} (Kime Ulaşıldı|Bütçe)$")
+
 
 def header_key(text: object) -> str:
     """ "Gerçek\\nleşme" -> "gerçekleşme", "Destekçi Kurum /Kuruluş" -> "destekçikurumkuruluş"."""
@@ -21,6 +25,10 @@ HEADER_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("key_indicator", re.compile(r"^yeepgösterge(no|id)?$")),
     ("key_activity", re.compile(r"^yeepfaaliyet(no|id)?$")),
     ("key_target_level", re.compile(r"^yeephedefdüzeyi$")),
+    # the activity's budget: "Bütçe", "Bütçe (TL)", "2024 Bütçe", "Harcanan bütçe 2024"
+    ("budget_code", re.compile(r"^bütçe(kodu|kalemi)$")),
+    ("budget_actual", re.compile(r"^(20\d\d)?(yılı)?(harcanan|gerçekleşen)bütçe(20\d\d)?(tl)?$")),
+    ("budget", re.compile(r"^(20\d\d)?(yılı)?(planlanan|öngörülen)?bütçe(si)?(20\d\d)?(tl)?$")),
     ("rate", re.compile(r"gerçekleşmeoran")),
     ("realization", re.compile(r"^(20\d\d)?(yılı)?gerçekleş(me|en)(değeri)?(20\d\d)?$")),
     ("deviation", re.compile(r"^sapma(nın)?neden")),
@@ -66,6 +74,8 @@ class HeaderMap:
     target_years: dict[int, int] = field(default_factory=dict)  # year -> index
     realization_year: int | None = None
     realization_years: dict[int, int] = field(default_factory=dict)  # "2024 Gerçekleşme"
+    # "budget" / "budget_actual" -> year (0: no year in the header) -> index
+    budget_years: dict[str, dict[int, int]] = field(default_factory=dict)
     texts: dict[int, str] = field(default_factory=dict)  # index -> header text as written
     signature: frozenset = frozenset()
 
@@ -107,6 +117,7 @@ def find_header(row_idx: int, values: list) -> HeaderMap | None:
     texts: dict[int, str] = {}
     real_year = None
     real_years: dict[int, int] = {}
+    budget_years: dict[str, dict[int, int]] = {}
     for idx, value in enumerate(values):
         if value is None or (isinstance(value, int | Decimal) and not 2000 <= value <= 2100):
             continue
@@ -118,6 +129,8 @@ def find_header(row_idx: int, values: list) -> HeaderMap | None:
         if name == "target" and year:
             years.setdefault(year, idx)
             continue
+        if name in ("budget", "budget_actual"):
+            budget_years.setdefault(name, {}).setdefault(year or 0, idx)
         if name == "realization":
             real_year = real_year or year
             if year:
@@ -137,6 +150,7 @@ def find_header(row_idx: int, values: list) -> HeaderMap | None:
         target_years=years,
         realization_year=real_year,
         realization_years=real_years,
+        budget_years=budget_years,
         texts=texts,
         signature=frozenset(found) | frozenset(years),
     )

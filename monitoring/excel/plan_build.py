@@ -32,6 +32,7 @@ from plans.models import (
 from plans.text import (
     ParsedFigure,
     clean_text,
+    guess_people,
     parse_figure,
     parse_timing,
     split_units,
@@ -80,6 +81,11 @@ class PlanRow:
     targets: dict[int, object] = field(default_factory=dict)
     realizations: dict[int, object] = field(default_factory=dict)
     activity_targets: dict[int, object] = field(default_factory=dict)
+    # the activity's budget: year (0: the column names none) -> cell; budget code
+    budgets: dict[int, object] = field(default_factory=dict)
+    budget_actuals: dict[int, object] = field(default_factory=dict)
+    budget_code: str = ""
+    activity_id: int | None = None  # set when the plan is built
     source: SourceRef = field(default_factory=SourceRef)
     activity_key: object = None  # rows sharing it (and consecutive) are one activity
     columns: dict[str, str] = field(default_factory=dict)  # field -> column letter/header
@@ -326,6 +332,8 @@ def build_plan(
     builder = _PlanBuilder(plan, level_indicator_keys)
     activity_of_row = [builder.activity_for(row) for row in rows]
     builder.save_structure()
+    for row, activity in zip(rows, activity_of_row, strict=True):
+        row.activity_id = activity.pk if activity is not None else None
     row_indicator = [
         (row, builder.indicator_for(row, activity))
         for row, activity in zip(rows, activity_of_row, strict=True)
@@ -341,7 +349,8 @@ class _PlanBuilder:
     def __init__(self, plan: Plan, level_indicator_keys: Iterable[tuple[str, str]]):
         self.plan = plan
         self.summary = BuildSummary()
-        aliases, _groups = group_aliases()
+        aliases, groups = group_aliases()
+        self.aliases, self.groups = aliases, groups
         self.parse = figure_parser(aliases)
         self.resolver = UnitResolver(plan.municipality)
         self.level_keys = {(c, tr_fold(n)) for c, n in level_indicator_keys}
@@ -492,10 +501,18 @@ class _PlanBuilder:
         is_level = (activity.code, tr_fold(name)) in self.level_keys or (
             value_type == ValueType.PERCENT
         )
+        people, group_code = (
+            guess_people(name, "", self.aliases)
+            if value_type in (ValueType.COUNT, ValueType.DECIMAL)
+            else (False, None)
+        )
+        group = self.groups.get(group_code) if group_code else None
         indicator = Indicator(
             activity_id=activity.pk,  # saved above; no descriptor, no router check
             position=self.position_in_activity[id(activity)],
             name=name,
+            counts_people=people,
+            people_group_id=group.pk if group else None,
             unit_of_measure="%" if value_type == ValueType.PERCENT else "",
             value_type=value_type,
             accumulation=Indicator.Accumulation.LEVEL

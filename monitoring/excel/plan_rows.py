@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from plans.text import clean_text, split_code, split_indicators, tr_fold
 
+from .headers import READ_ONLY_SHEET_RE
 from .plan_build import PlanRow, SourceRef
 from .reader import (
     HeaderMap,
@@ -164,6 +165,8 @@ def _parse_book(wb, report_year: int | None) -> ParsedPlan:
     preamble_goals: dict[str, tuple[str, str]] = {}
     any_header = False
     for ws in wb.worksheets:
+        if READ_ONLY_SHEET_RE.match(ws.title):
+            continue  # the report's own summary sheets
         header: HeaderMap | None = None
         state = _State()
         held: tuple | None = None  # a lone text row (and the header above it), decided later
@@ -451,7 +454,14 @@ def _indicator_rows(result, header, state, source: SourceRef, values, act: dict)
     targets = {y: _raw(values, i) for y, i in header.target_years.items()}
     realization = _raw(values, cols["realization"]) if "realization" in cols else None
     by_year = {y: _raw(values, i) for y, i in header.realization_years.items()}
+    budgets = {
+        kind: {y: _raw(values, i) for y, i in header.budget_years.get(kind, {}).items()}
+        for kind in ("budget", "budget_actual")
+    }
     base = dict(
+        budgets=budgets["budget"],
+        budget_actuals=budgets["budget_actual"],
+        budget_code=clean_text(get(values, "budget_code")),
         theme_code=theme[0],
         theme_title=theme[1],
         goal_code=goal[0],

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from monitoring.budgets import budgets_apply
+from monitoring.excel.plan_budget import budget_changes, budget_issues
 from monitoring.excel.plan_build import (
     BuildSummary,
     PlanRow,
@@ -59,7 +61,10 @@ def store_plan_figures(
     changes, warnings = _printed_realizations(row_indicators, plan, user)
     realizations_apply(changes, user=user, source=source)
     summary.realizations = sum(len(ch.new) for ch in changes)
-    return warnings
+    budgets, budget_warnings = budget_changes([row for row, _ind in row_indicators], plan)
+    if budgets:
+        budgets_apply(budgets, user=user, source=source)
+    return warnings + budget_warnings
 
 
 def _printed_realizations(rows, plan: Plan, user) -> tuple[list[RealizationChange], list[str]]:
@@ -150,6 +155,9 @@ def import_plan(
     for r in parsed.rows:
         if "__report__" in r.realizations:
             r.realizations = {parsed.report_year: r.realizations.pop("__report__")}
+    bad_budgets = budget_issues(parsed.rows)
+    if bad_budgets:
+        raise WorkbookError(bad_budgets)
     plan_title = clean_text(title) or parsed.title or Path(file_name or "plan").stem
     labels = plan_labels(parsed)
     warnings = [str(w) for w in parsed.warnings]

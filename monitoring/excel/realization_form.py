@@ -16,6 +16,7 @@ from functools import cached_property
 
 from django.db import transaction
 
+from monitoring.excel.headers import READ_ONLY_SHEET_RE
 from monitoring.excel.plan_build import figure_objects, group_aliases
 from monitoring.excel.reader import (
     HeaderMap,
@@ -162,6 +163,8 @@ def _read_rows(source, year: int | None = None) -> tuple[list[SheetRow], int | N
     found_header = False
     missing: list[WorkbookIssue] = []
     for ws in wb.worksheets:
+        if READ_ONLY_SHEET_RE.match(ws.title):
+            continue  # the report's own summary sheets
         header: HeaderMap | None = None
         for row_idx, values in iter_sheet_rows(
             wb, ws, max_cells=settings.IMPORT_MAX_CELLS, counter=counter

@@ -327,11 +327,14 @@ def _needed(cell: Cell, room: float) -> float:
 
 def build_report(plan: Plan, year: int, output, **kwargs) -> None:
     """Write the Gerçekleşme Raporu of ``plan`` for ``year`` to ``output`` (a file
-    object); keyword arguments as ``report_content``."""
-    write_workbook(report_content(plan, year, **kwargs), output, year=year)
+    object); keyword arguments as ``report_content``; more sheets from report_reach."""
+    from .report_reach import extra_sheets
+
+    sheets = extra_sheets(plan, year, **kwargs)
+    write_workbook(report_content(plan, year, **kwargs), output, year=year, sheets=sheets)
 
 
-def write_workbook(content: ReportContent, output, *, year: int) -> None:
+def write_workbook(content: ReportContent, output, *, year: int, sheets=()) -> None:
     """The report as an XlsxWriter workbook that prints: A4 landscape, one page wide and
     as many pages down as it takes, the header row on every page, title and page
     numbers in the page header and footer, every row as tall as its wrapped text, and
@@ -399,6 +402,8 @@ def write_workbook(content: ReportContent, output, *, year: int) -> None:
     for row, h in enumerate(heights):
         ws.set_row(row, h)
     ws.set_h_pagebreaks(page_breaks(heights, blocks, table_width, header_row=2))
+    for add_sheet in sheets:  # further sheets, each a function of the workbook
+        add_sheet(wb)
     wb.close()
 
 

@@ -66,6 +66,24 @@ def pct(value, places=1):
 
 
 @register.filter
+def tl(value):
+    """An amount of Turkish lira: 1250000 -> "1.250.000 TL", 12500.5 -> "12.500,50 TL";
+    "–" for no amount (never "0 TL")."""
+    number = _decimal(value)
+    if number is None:
+        return "–"
+    if number == number.to_integral_value():
+        return f"{format_number(number, 0)} TL"
+    text = formats.number_format(
+        number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        2,
+        use_l10n=True,
+        force_grouping=True,
+    )
+    return f"{text} TL"
+
+
+@register.filter
 def rate_pct(rate):
     """A rate given as a share (2.618 -> "%261,8")."""
     number = _decimal(rate)

@@ -47,6 +47,29 @@
         })
       };
     },
+    /* people per group: target and realization side by side, horizontal bars */
+    reach: function (d) {
+      return {
+        type: "bar",
+        data: {
+          labels: d.labels,
+          datasets: [
+            { label: d.names.target, data: d.target, backgroundColor: "#b39ddb" },
+            { label: d.names.realized, data: d.realized, backgroundColor: "#4b2a7b" }
+          ]
+        },
+        options: Object.assign({}, common, {
+          indexAxis: "y",
+          scales: { x: { beginAtZero: true, ticks: { callback: num },
+                         title: { display: true, text: d.axis } } },
+          plugins: Object.assign({}, common.plugins, {
+            tooltip: { callbacks: { label: function (c) {
+              return c.dataset.label + ": " + (c.parsed.x === null ? "—" : num(c.parsed.x));
+            } } }
+          })
+        })
+      };
+    },
     /* one indicator: target and realization per year, baseline as a line */
     indicator: function (d) {
       var fmt = d.percent ? pct : num;

@@ -51,7 +51,7 @@ def test_directorate_starts_at_its_year_and_equality_unit_approves(
     page.click("#go-entry")
     page.wait_for_selector("#entry-form")
     assert f"plan={plan.pk}" in page.url and f"year={year}" in page.url
-    inputs = page.locator("#entry-form input[type=text]")
+    inputs = page.locator("#entry-form input[name^=r_]")
     count = inputs.count()
     for k in range(count):
         inputs.nth(k).fill("99999")

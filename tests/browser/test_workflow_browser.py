@@ -30,7 +30,7 @@ def test_directorate_submits_and_equality_unit_approves(page, live_server, demo_
     page.goto(
         f"{live_server.url}/admin/monitoring/realization/yillik-giris/?plan={plan.pk}&year=2025"
     )
-    inputs = page.locator("#entry-form input[type=text]")
+    inputs = page.locator("#entry-form input[name^=r_]")
     count = inputs.count()
     assert 0 < count < 20  # only Ulaşım's indicators
     inputs.nth(0).fill("1")  # far below the target: needs a reason
