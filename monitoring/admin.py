@@ -82,7 +82,7 @@ class RealizationPlanFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(indicator__activity__theme__plan_id=self.value())
+            return queryset.filter(plan_id=self.value())
         return queryset
 
 

@@ -440,10 +440,7 @@ class TargetPlanFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(
-                Q(indicator__activity__theme__plan_id=self.value())
-                | Q(activity__theme__plan_id=self.value())
-            )
+            return queryset.filter(plan_id=self.value())
         return queryset
 
 
