@@ -481,7 +481,9 @@ class TargetForm(TargetCellForm):
 
 
 @admin.register(Target)
-class TargetAdmin(CellsAdminMixin, plan_admin.ScopedAdminMixin, admin.ModelAdmin):
+class TargetAdmin(
+    plan_admin.IndexedListMixin, CellsAdminMixin, plan_admin.ScopedAdminMixin, admin.ModelAdmin
+):
     """One target cell per page: the text as typed; its groups are derived."""
 
     form = TargetForm
@@ -498,9 +500,10 @@ class TargetAdmin(CellsAdminMixin, plan_admin.ScopedAdminMixin, admin.ModelAdmin
         "indicator__name__tr_contains",
         "activity__title__tr_contains",
         "raw_text__tr_contains",
-        "indicator__activity__code",
-        "activity__code",
+        "indicator__activity__code__tr_contains",
+        "activity__code__tr_contains",
     ]
+    indexed_ordering = ("plan_id", "year", "pk")  # target_plan_year
     list_select_related = ["indicator__activity", "activity", "group"]
     autocomplete_fields = ["indicator", "activity"]
     readonly_fields = ["groups"]
