@@ -412,13 +412,16 @@ def clients(dbs: Databases) -> dict[tuple[str, str], object]:
     return out
 
 
-def timed(client, url: str, query: dict) -> float:
-    started = time.perf_counter()
+def timed(client, url: str, query: dict, cpu: list | None = None) -> float:
+    """Wall time of one request (ms); its Python CPU time is appended to ``cpu``."""
+    started, cpu_started = time.perf_counter(), time.process_time()
     response = client.get(url, query)
     if response.status_code != 200:
         raise SystemExit(f"{url} {query}: HTTP {response.status_code}")
     if getattr(response, "streaming", False):
         b"".join(response.streaming_content)
+    if cpu is not None:
+        cpu.append((time.process_time() - cpu_started) * 1000)
     return (time.perf_counter() - started) * 1000
 
 
@@ -438,6 +441,7 @@ def measure(dbs: Databases, runs: int, only: str = "") -> list[tuple]:
     results = []
     for label, who, url, query, goal in todo:
         times: dict[str, list[float]] = {ALONE_DB: [], NATION_DB: []}
+        cpu: list[float] = []  # the nation's, Python only (what the machine's load hides)
         counts = {}
         for name in (ALONE_DB, NATION_DB):  # warm up: templates, caches; count queries
             dbs.use(name)
@@ -446,7 +450,9 @@ def measure(dbs: Databases, runs: int, only: str = "") -> list[tuple]:
         for _ in range(runs):
             for name in (ALONE_DB, NATION_DB):
                 dbs.use(name)
-                times[name].append(timed(users[name, who], url, query))
+                times[name].append(
+                    timed(users[name, who], url, query, cpu if name == NATION_DB else None)
+                )
         results.append(
             (
                 label,
@@ -456,6 +462,7 @@ def measure(dbs: Databases, runs: int, only: str = "") -> list[tuple]:
                 statistics.median(times[NATION_DB]),
                 counts[ALONE_DB],
                 counts[NATION_DB],
+                statistics.median(cpu),
             )
         )
         print(".", end="", flush=True)
@@ -478,22 +485,25 @@ def report(results: list[tuple], n: int, runs: int) -> bool:
     width = max(len(r[0]) for r in results) + 2
     print(
         f"\nMedian server time (ms) of {runs} requests per page, alone (1 municipality) and "
-        f"nation ({n}), alternating; queries per request"
+        f"nation ({n}), alternating; queries per request; cpu: the nation's median Python "
+        "CPU time (ms), the part of the wall time that does not wait for the database or "
+        "for a busy machine"
     )
+    print(f"Load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     head = (
         f"{'page'.ljust(width)}{'who':<10}{'alone':>8}{'nation':>8}{'growth':>8}"
-        f"{'queries':>10}  goal"
+        f"{'queries':>10}{'cpu':>7}  goal"
     )
     print(head)
     print("-" * len(head))
     met = True
-    for label, who, goal, alone, nation, qa, qn in results:
+    for label, who, goal, alone, nation, qa, qn, cpu in results:
         v = verdict(goal, alone, nation)
         met &= "MISSED" not in v
         q = f"{qa}" if qa == qn else f"{qa}/{qn}"
         print(
             f"{label.ljust(width)}{who:<10}{alone:>8.1f}{nation:>8.1f}"
-            f"{nation / alone:>7.2f}x{q:>10}  {v}"
+            f"{nation / alone:>7.2f}x{q:>10}{cpu:>7.0f}  {v}"
         )
     print(f"\nGoals: {'met' if met else 'NOT met'}")
     return met
