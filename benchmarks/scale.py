@@ -516,7 +516,12 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="leave the databases")
     parser.add_argument("--reuse", action="store_true", help="use databases already built")
     parser.add_argument("--only", default="", help="time only pages whose label has this")
+    parser.add_argument(
+        "--name", default=NATION_DB, help="database name (+ _alone for the one municipality)"
+    )
     args = parser.parse_args()
+    global NATION_DB, ALONE_DB
+    NATION_DB, ALONE_DB = args.name, f"{args.name}_alone"
 
     url = server_url()
     setup_django(url)
