@@ -510,6 +510,7 @@ def report(results: list[tuple], n: int, runs: int) -> bool:
 
 
 def main() -> int:
+    global NATION_DB, ALONE_DB
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--municipalities", type=int, default=300)
     parser.add_argument("--runs", type=int, default=9, help="requests per page and database")
@@ -520,7 +521,6 @@ def main() -> int:
         "--name", default=NATION_DB, help="database name (+ _alone for the one municipality)"
     )
     args = parser.parse_args()
-    global NATION_DB, ALONE_DB
     NATION_DB, ALONE_DB = args.name, f"{args.name}_alone"
 
     url = server_url()
