@@ -164,13 +164,16 @@ def _derived_postgres(spec: Derived) -> list[str]:
         f"CREATE TRIGGER {spec.name}_fill_upd BEFORE UPDATE ON {spec.table} FOR EACH ROW "
         f"WHEN (NEW.{col} IS NULL OR {moved}) EXECUTE FUNCTION {spec.name}_fill_fn()",
     ]
-    r_src = src.format(row="r")
-    wrong = f"({r_src}) IS NOT NULL AND r.{col} IS DISTINCT FROM ({r_src})"
+    # the owner's value once per row (LATERAL), compared with what the row holds
+    wrong = (
+        f"SELECT 1 FROM new_rows r CROSS JOIN LATERAL (SELECT ({src.format(row='r')}) AS v) s "
+        f"WHERE s.v IS NOT NULL AND r.{col} IS DISTINCT FROM s.v"
+    )
     for event in ("INSERT", "UPDATE"):
         trig = f"{spec.name}_{event.lower()}"
         out.append(
             f"CREATE OR REPLACE FUNCTION {trig}_fn() RETURNS trigger AS $$ BEGIN "
-            f"IF EXISTS (SELECT 1 FROM new_rows r WHERE {wrong}) THEN RAISE EXCEPTION "
+            f"IF EXISTS ({wrong}) THEN RAISE EXCEPTION "
             f"'{spec.message}' USING ERRCODE = 'check_violation'; END IF; RETURN NULL; END; "
             "$$ LANGUAGE plpgsql"
         )
