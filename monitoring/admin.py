@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from monitoring.excel.exports import SafeImportExportMixin
 from plans.admin import (
+    IndexedListMixin,
     ResponsibleUnitFilter,
     ScopedAdminMixin,
     YearFilter,
@@ -82,7 +83,7 @@ class RealizationPlanFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(indicator__activity__theme__plan_id=self.value())
+            return queryset.filter(plan_id=self.value())
         return queryset
 
 
@@ -92,9 +93,15 @@ class RealizationUnitFilter(ResponsibleUnitFilter):
 
 @admin.register(Realization)
 class RealizationAdmin(
-    ReviewColumnsMixin, CellsAdminMixin, ScopedAdminMixin, SafeImportExportMixin, admin.ModelAdmin
+    IndexedListMixin,
+    ReviewColumnsMixin,
+    CellsAdminMixin,
+    ScopedAdminMixin,
+    SafeImportExportMixin,
+    admin.ModelAdmin,
 ):
     resource_classes = [RealizationResource]
+    indexed_ordering = ("-year", "plan_id", "indicator_id", "pk")  # realization_list
     ordering = [
         "-year",
         "indicator__activity__theme__position",
@@ -113,7 +120,7 @@ class RealizationAdmin(
     list_filter = [RealizationPlanFilter, YearFilter, RealizationUnitFilter, "status", "state"]
     search_fields = [
         "indicator__name__tr_contains",
-        "indicator__activity__code",
+        "indicator__activity__code__tr_contains",
         "raw_text__tr_contains",
         "deviation_reason__tr_contains",
     ]
@@ -534,7 +541,7 @@ class RealizationAdmin(
 
 
 @admin.register(FigureChange)
-class FigureChangeAdmin(admin.ModelAdmin):
+class FigureChangeAdmin(IndexedListMixin, admin.ModelAdmin):
     """The audit trail, read only: who changed which figure, when, from what to what."""
 
     list_display = [
@@ -553,17 +560,18 @@ class FigureChangeAdmin(admin.ModelAdmin):
         "reason",
         "source",
     ]
-    list_filter = ["kind", "source", "year"]
+    # a date filter rather than date_hierarchy: its first and last date and its days are
+    # three more reads of every row found, on a table as large as the nation's audit
+    list_filter = ["kind", "source", YearFilter, ("at", admin.DateFieldListFilter)]
     # the row's own labels: it reads the same after its indicator is deleted, and a
     # search stays on one table
     search_fields = [
         "indicator_name__tr_contains",
-        "activity_code",
+        "activity_code__tr_contains",
         "reason__tr_contains",
         "user__username",
     ]
     list_select_related = ["user"]
-    date_hierarchy = "at"
 
     def get_queryset(self, request):
         return scope(super().get_queryset(request), request.user)
@@ -584,3 +592,4 @@ class YearEventAdmin(FigureChangeAdmin):
     list_filter = ["action", "year"]
     search_fields = ["note__tr_contains", "plan__title__tr_contains"]
     list_select_related = ["plan", "user"]
+    date_hierarchy = "at"

@@ -442,10 +442,7 @@ class TargetPlanFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(
-                Q(indicator__activity__theme__plan_id=self.value())
-                | Q(activity__theme__plan_id=self.value())
-            )
+            return queryset.filter(plan_id=self.value())
         return queryset
 
 
@@ -486,7 +483,9 @@ class TargetForm(TargetCellForm):
 
 
 @admin.register(Target)
-class TargetAdmin(CellsAdminMixin, plan_admin.ScopedAdminMixin, admin.ModelAdmin):
+class TargetAdmin(
+    plan_admin.IndexedListMixin, CellsAdminMixin, plan_admin.ScopedAdminMixin, admin.ModelAdmin
+):
     """One target cell per page: the text as typed; its groups are derived."""
 
     form = TargetForm
@@ -503,9 +502,10 @@ class TargetAdmin(CellsAdminMixin, plan_admin.ScopedAdminMixin, admin.ModelAdmin
         "indicator__name__tr_contains",
         "activity__title__tr_contains",
         "raw_text__tr_contains",
-        "indicator__activity__code",
-        "activity__code",
+        "indicator__activity__code__tr_contains",
+        "activity__code__tr_contains",
     ]
+    indexed_ordering = ("plan_id", "year", "pk")  # target_plan_year
     list_select_related = ["indicator__activity", "activity", "group"]
     autocomplete_fields = ["indicator", "activity"]
     readonly_fields = ["groups"]

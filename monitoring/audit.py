@@ -170,6 +170,7 @@ def audit_row(
     return {
         "kind": kind,
         "plan_id": owner.plan_id,
+        "municipality_id": owner.municipality_id,
         "indicator_id": owner.indicator_id,
         "activity_id": owner.activity_id if owner.indicator_id is None else None,
         "year": year,

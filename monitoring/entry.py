@@ -15,6 +15,7 @@ from monitoring.excel.plan_build import figure_objects, group_aliases
 from plans.models import FigureState, Indicator, Plan, Target, Unit, ValueType
 from plans.text import ParsedFigure, parse_figure
 
+from . import widgets
 from .audit import FigureRefused
 from .budgets import BudgetChange, budgets_apply, parse_tl
 from .models import ActivityBudget, Realization, validate_evidence_size, validate_evidence_type
@@ -111,6 +112,27 @@ def validate_cell(raw: str, indicator: Indicator, aliases) -> tuple[ParsedFigure
     return parsed, None
 
 
+# built once: a lazy text per field and row, and a widget copied for each field, were a
+# fifth of the page's time at 150 indicators
+_LABELS = {
+    "r": _("Gerçekleşme"),
+    "d": _("Sapma nedeni"),
+    "n": _("Açıklama"),
+    "e": _("Kanıt dosyası"),
+    "u": _("Kanıt bağlantısı"),
+}
+
+
+class _OneRow(widgets.Textarea):
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 1, **(attrs or {})})
+
+
+class _Link(widgets.URLInput):
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "https://", **(attrs or {})})
+
+
 class YearlyEntryForm(forms.Form):
     """Three inputs per indicator: value (r_ID), deviation reason (d_ID), note (n_ID);
     for an indicator that has a figure, its evidence: a file (e_ID) or a link (u_ID)."""
@@ -127,24 +149,25 @@ class YearlyEntryForm(forms.Form):
                 required=False,
                 max_length=500,
                 initial=row.current_raw,
-                label=_("Gerçekleşme"),
+                label=_LABELS["r"],
+                widget=widgets.TextInput,
             )
             self.fields[f"d_{pk}"] = forms.CharField(
                 required=False,
                 initial=cur.deviation_reason if cur else "",
-                label=_("Sapma nedeni"),
-                widget=forms.Textarea(attrs={"rows": 1}),
+                label=_LABELS["d"],
+                widget=_OneRow,
             )
             self.fields[f"v_{pk}"] = forms.CharField(
                 required=False,
                 initial=versions_of(row.realizations),
-                widget=forms.HiddenInput,
+                widget=widgets.HiddenInput,
             )
             self.fields[f"n_{pk}"] = forms.CharField(
                 required=False,
                 initial=cur.note if cur else "",
-                label=_("Açıklama"),
-                widget=forms.Textarea(attrs={"rows": 1}),
+                label=_LABELS["n"],
+                widget=_OneRow,
             )
             if cur is not None:
                 self._evidence_fields(pk, cur)
@@ -172,16 +195,17 @@ class YearlyEntryForm(forms.Form):
     def _evidence_fields(self, pk: int, cur: Realization) -> None:
         self.fields[f"e_{pk}"] = forms.FileField(
             required=False,
-            label=_("Kanıt dosyası"),
+            label=_LABELS["e"],
             validators=[validate_evidence_type, validate_evidence_size],
+            widget=widgets.FileInput,
         )
         self.fields[f"u_{pk}"] = forms.URLField(
             required=False,
             max_length=500,
             assume_scheme="https",
             initial=cur.evidence_url,
-            label=_("Kanıt bağlantısı"),
-            widget=forms.URLInput(attrs={"placeholder": "https://"}),
+            label=_LABELS["u"],
+            widget=_Link,
         )
 
     def clean(self):

@@ -129,8 +129,8 @@ def plan_table(
         "position",
     )
     acts = Activity.objects.filter(theme__plan=plan)
-    target_filter = Q(indicator__activity__theme__plan=plan) | Q(activity__theme__plan=plan)
-    real_qs = Realization.objects.filter(indicator__activity__theme__plan=plan)
+    target_filter = Q()  # figures carry their plan: one index (monitoring.triggers)
+    real_qs = Realization.objects.filter(plan=plan)
     if indicators is not None:  # a subset (one unit's form): read only what it needs
         wanted = qs.values("pk")
         acts = acts.filter(pk__in=qs.values("activity_id"))
@@ -142,7 +142,9 @@ def plan_table(
         lambda: defaultdict(list)
     )
     groups = {g.pk: g for g in Group.objects.all()}
-    for values in Target.objects.filter(target_filter).values_list(*TargetFigure.COLUMNS):
+    for values in Target.objects.filter(target_filter, plan=plan).values_list(
+        *TargetFigure.COLUMNS
+    ):
         t = TargetFigure(*values)
         t.group = groups.get(t.group_id)
         if t.indicator_id:

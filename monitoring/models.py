@@ -32,7 +32,7 @@ def validate_evidence_type(file) -> None:
 
 class RealizationQuerySet(models.QuerySet):
     def for_plan(self, plan):
-        return self.filter(indicator__activity__theme__plan=plan)
+        return self.filter(plan=plan)
 
 
 class Realization(Figure):
@@ -47,6 +47,17 @@ class Realization(Figure):
         on_delete=models.CASCADE,
         related_name="realizations",
         verbose_name=_("gösterge"),
+    )
+    # the indicator's plan, kept by the database (monitoring.triggers OWNER_COLUMNS)
+    plan = models.ForeignKey(
+        "plans.Plan",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("plan"),
     )
     milestone_done = models.BooleanField(
         _("aşama tamamlandı"),
@@ -114,6 +125,11 @@ class Realization(Figure):
                 condition=Q(group__isnull=False),
                 name="realization_unique_indicator_year_group",
             ),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "year"], name="realization_plan_year"),
+            # the platform administrator's list, the nation in this order
+            models.Index(fields=["-year", "plan", "indicator", "id"], name="realization_list"),
         ]
 
     def __str__(self) -> str:
@@ -202,6 +218,17 @@ class FigureChange(models.Model):
         related_name="+",
         verbose_name=_("plan"),
     )
+    # the plan's municipality, kept by the database; stays when the plan is deleted
+    municipality = models.ForeignKey(
+        "plans.Municipality",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("belediye"),
+    )
     indicator = models.ForeignKey(
         "plans.Indicator",
         on_delete=models.SET_NULL,
@@ -256,7 +283,10 @@ class FigureChange(models.Model):
         verbose_name = _("değişiklik kaydı")
         verbose_name_plural = _("değişiklik kayıtları")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["plan", "-at"], name="figurechange_plan_at")]
+        indexes = [
+            models.Index(fields=["plan", "-at"], name="figurechange_plan_at"),
+            models.Index(fields=["municipality", "-at", "-id"], name="figurechange_mun_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}: {self.old_text or '∅'} → {self.new_text or '∅'}"

@@ -220,6 +220,7 @@ def realizations_apply(changes: Sequence[RealizationChange], *, user, source: st
         to_delete.extend(r.pk for r in ch.old)
         version = max((o.version for o in ch.old), default=0) + 1
         for r in ch.new:
+            r.plan_id = owners[ch.indicator.pk].plan_id  # the database checks it
             r.deviation_reason, r.note, r.milestone_done = reason, note, done
             r.entered_by, r.version = user, version
             if cur is not None:

@@ -130,12 +130,14 @@ def targets_apply(
     for ch in changes:
         old = old_cells.get(ch.key, [])
         parsed = ch.parsed if ch.parsed is not None else parse(ch.raw or "")
+        owner = _owner(ch, inds, acts)
         new = (
             figure_rows(
                 parsed,
                 groups,
                 indicator_id=ch.indicator_id,
                 activity_id=ch.activity_id,
+                plan_id=owner.plan_id,  # the database checks it (monitoring.triggers)
                 year=ch.year,
             )
             if (ch.raw or ch.parsed is not None)
@@ -158,7 +160,7 @@ def targets_apply(
         audits.append(
             audit_row(
                 kind=KIND,
-                owner=_owner(ch, inds, acts),
+                owner=owner,
                 year=ch.year,
                 old_text=old_text,
                 new_text=new[0]["raw_text"] if new else "",

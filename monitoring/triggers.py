@@ -8,13 +8,18 @@
   (``plans.DataVersion``), the key of the dashboard's cache: ``.update()`` and raw SQL
   included.
 
+- A target's and a realization's ``plan`` and an audit row's ``municipality`` are what
+  their owners say: filled when left out, refused when wrong, following an indicator,
+  activity, theme or plan that moves (``OWNER_COLUMNS``).
+
 ``SET_1`` is what the triggers were before monitoring 0005 (installed after each migrate);
-``SET_2`` is the current set. A new set is a new constant and a migration installing it.
+``SET_2`` the set of 0005; ``SET_3`` is the current set. A new set is a new constant and a
+migration installing it.
 """
 
 from __future__ import annotations
 
-from plans.dbtriggers import Bump, Check
+from plans.dbtriggers import Bump, Cascade, Check, Derived
 
 # the activity a row belongs to ({row} is NEW, OLD or a transition table's alias)
 _TARGET_ACTIVITY = (
@@ -147,3 +152,118 @@ BUMPS = (
 
 SET_1 = (TARGET_YEAR, REALIZATION_YEAR, REALIZATION_CLOSED)
 SET_2 = (*SET_1, TARGET_CLOSED, PLAN_PERIOD_CHECK, *BUMPS)
+
+
+# ---------------------------------------------------------------- owner columns
+
+_PLAN_OF_ACTIVITY = (
+    "SELECT t.plan_id FROM plans_activity a JOIN plans_theme t ON t.id = a.theme_id "
+    "WHERE a.id = {act}"
+)
+_TARGET_PLAN = "(" + _PLAN_OF_ACTIVITY.replace("{act}", _TARGET_ACTIVITY) + ")"
+_REALIZATION_PLAN = "(" + _PLAN_OF_ACTIVITY.replace("{act}", _INDICATOR_ACTIVITY) + ")"
+_PLAN_MUNICIPALITY = "(SELECT p.municipality_id FROM plans_plan p WHERE p.id = {row}.plan_id)"
+
+TARGET_PLAN = Derived(
+    "plans_target",
+    "target_plan",
+    "plan_id",
+    _TARGET_PLAN,
+    ("indicator_id", "activity_id"),
+    "figure_plan: hedefin planı göstergesinin ya da faaliyetinin planı olmalı",
+)
+REALIZATION_PLAN = Derived(
+    "monitoring_realization",
+    "realization_plan",
+    "plan_id",
+    _REALIZATION_PLAN,
+    ("indicator_id",),
+    "figure_plan: gerçekleşmenin planı göstergesinin planı olmalı",
+)
+AUDIT_MUNICIPALITY = Derived(
+    "monitoring_figurechange",
+    "figurechange_municipality",
+    "municipality_id",
+    _PLAN_MUNICIPALITY,
+    ("plan_id",),
+    "figure_plan: değişiklik kaydının belediyesi planının belediyesi olmalı",
+)
+
+
+def _retarget(table: str, where: str, plan: str) -> str:
+    """Give the rows of ``table`` matching ``where`` the plan ``plan`` (SQL of NEW)."""
+    return f"UPDATE {table} SET plan_id = {plan} WHERE ({where}) AND plan_id <> {plan}"
+
+
+_IND_OF_ACT = "SELECT i.id FROM plans_indicator i WHERE i.activity_id = NEW.id"
+_ACT_OF_THEME = "SELECT a.id FROM plans_activity a WHERE a.theme_id = NEW.id"
+_IND_OF_THEME = (
+    "SELECT i.id FROM plans_indicator i JOIN plans_activity a ON a.id = i.activity_id "
+    "WHERE a.theme_id = NEW.id"
+)
+_NEW_ACTIVITY_PLAN = "(" + _PLAN_OF_ACTIVITY.replace("{act}", "NEW.activity_id") + ")"
+_NEW_THEME_PLAN = "(SELECT t.plan_id FROM plans_theme t WHERE t.id = NEW.theme_id)"
+
+OWNER_MOVES = (
+    Cascade(
+        "plans_indicator",
+        "indicator_moves_figures",
+        ("activity_id",),
+        (
+            _retarget("plans_target", "indicator_id = NEW.id", _NEW_ACTIVITY_PLAN),
+            _retarget("monitoring_realization", "indicator_id = NEW.id", _NEW_ACTIVITY_PLAN),
+        ),
+    ),
+    Cascade(
+        "plans_activity",
+        "activity_moves_figures",
+        ("theme_id",),
+        (
+            _retarget(
+                "plans_target",
+                f"activity_id = NEW.id OR indicator_id IN ({_IND_OF_ACT})",
+                _NEW_THEME_PLAN,
+            ),
+            _retarget(
+                "monitoring_realization", f"indicator_id IN ({_IND_OF_ACT})", _NEW_THEME_PLAN
+            ),
+        ),
+    ),
+    Cascade(
+        "plans_theme",
+        "theme_moves_figures",
+        ("plan_id",),
+        (
+            _retarget(
+                "plans_target",
+                f"activity_id IN ({_ACT_OF_THEME}) OR indicator_id IN ({_IND_OF_THEME})",
+                "NEW.plan_id",
+            ),
+            _retarget(
+                "monitoring_realization", f"indicator_id IN ({_IND_OF_THEME})", "NEW.plan_id"
+            ),
+        ),
+    ),
+    Cascade(
+        "plans_plan",
+        "plan_moves_audit",
+        ("municipality_id",),
+        (
+            "UPDATE monitoring_figurechange SET municipality_id = NEW.municipality_id "
+            "WHERE plan_id = NEW.id",
+        ),
+    ),
+)
+OWNER_COLUMNS = (TARGET_PLAN, REALIZATION_PLAN, AUDIT_MUNICIPALITY, *OWNER_MOVES)
+
+SET_3 = (*SET_2, *OWNER_COLUMNS)
+
+# Fills the owner columns of rows written before they existed (monitoring 0007).
+FILL_OWNER_COLUMNS = (
+    f"UPDATE plans_target SET plan_id = {_TARGET_PLAN.format(row='plans_target')}",
+    "UPDATE monitoring_realization SET plan_id = "
+    + _REALIZATION_PLAN.format(row="monitoring_realization"),
+    "UPDATE monitoring_figurechange SET municipality_id = "
+    + _PLAN_MUNICIPALITY.format(row="monitoring_figurechange")
+    + " WHERE plan_id IS NOT NULL",
+)

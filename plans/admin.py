@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import admin
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Max, Min, Prefetch
 from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html, format_html_join
@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from .admin_profile import ProfileBaselineMixin, ProfileFigureInline
+from .admin_search import IndexedListMixin, count_of
 from .models import (
     Activity,
     Goal,
@@ -98,6 +99,8 @@ class ThemeFilter(admin.SimpleListFilter):
         plan = request.GET.get("plan")
         if plan and plan.isdigit():
             qs = qs.filter(plan_id=plan)
+        elif request.user.is_superuser:
+            return []  # the nation's themes: a plan first
         return [(t.pk, f"{t.plan.title[:25]} · {t}" if not plan else str(t)) for t in qs]
 
     def queryset(self, request, queryset):
@@ -116,6 +119,8 @@ class ResponsibleUnitFilter(admin.SimpleListFilter):
         plan = request.GET.get("plan")
         if plan and plan.isdigit():
             qs = qs.filter(responsible_for__theme__plan_id=plan)
+        elif request.user.is_superuser:
+            return []  # the nation's units: a plan first
         return [(u.pk, u.name) for u in qs.order_by("name")]
 
     def queryset(self, request, queryset):
@@ -129,8 +134,14 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        years = model_admin.get_queryset(request).order_by().values_list("year", flat=True)
-        return [(y, str(y)) for y in sorted(set(years.distinct()))]
+        """The years of the user's plans (the distinct years of every figure were a read
+        of the whole table)."""
+        span = scope(Plan.objects.all(), request.user).aggregate(
+            first=Min("first_year"), last=Max("last_year")
+        )
+        if span["first"] is None:
+            return []
+        return [(y, str(y)) for y in range(span["first"], span["last"] + 1)]
 
     def queryset(self, request, queryset):
         if self.value() and str(self.value()).isdigit():
@@ -428,16 +439,17 @@ class IndicatorInline(ScopedAdminMixin, admin.StackedInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ActivityAdmin(IndexedListMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "short_title", "theme", "responsible", "indicator_count"]
     list_display_links = ["code", "short_title"]
     list_filter = [PlanFilter, ThemeFilter, ResponsibleUnitFilter, "timing"]
     search_fields = [
-        "code",
+        "code__tr_contains",
         "title__tr_contains",
         "responsible_raw__tr_contains",
         "indicators__name__tr_contains",
     ]
+    indexed_ordering = ("theme_id", "position")  # activity_unique_position
     autocomplete_fields = ["theme", "goal", "strategy", "responsible_units", "partner_units"]
     inlines = [IndicatorInline]
     fieldsets = [
@@ -455,7 +467,7 @@ class ActivityAdmin(ScopedAdminMixin, admin.ModelAdmin):
             .get_queryset(request)
             .select_related("theme__plan")
             .prefetch_related("responsible_units")
-            .annotate(n_indicators=Count("indicators", distinct=True))
+            .annotate(n_indicators=count_of(Indicator, "activity"))
         )
 
     @admin.display(description=_("faaliyet"), ordering="title")
@@ -484,7 +496,7 @@ class IndicatorUnitFilter(ResponsibleUnitFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ProfileBaselineMixin, ScopedAdminMixin, admin.ModelAdmin):
+class IndicatorAdmin(ProfileBaselineMixin, IndexedListMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Figures (targets, realizations, history) are added by monitoring.admin_figures."""
 
     list_display = [
@@ -503,7 +515,12 @@ class IndicatorAdmin(ProfileBaselineMixin, ScopedAdminMixin, admin.ModelAdmin):
         "accumulation",
         "counts_people",
     ]
-    search_fields = ["name__tr_contains", "activity__code", "activity__title__tr_contains"]
+    search_fields = [
+        "name__tr_contains",
+        "activity__code__tr_contains",
+        "activity__title__tr_contains",
+    ]
+    indexed_ordering = ("activity_id", "position")  # indicator_unique_position
     list_select_related = ["activity__theme__plan"]
     autocomplete_fields = ["activity"]
     readonly_fields = ["continues"]

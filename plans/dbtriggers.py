@@ -1,6 +1,7 @@
-"""Database triggers for the one invariant a CHECK constraint cannot express:
-a target's or realization's year lies inside its plan's period (the plan is three
-tables away). Used by migrations of both apps; SQLite and PostgreSQL flavours.
+"""Database triggers for what a CHECK constraint cannot express: a target's or
+realization's year lies inside its plan's period (the plan is three tables away), a
+column derived from a row's owner (``Derived``, ``Cascade``), data versions. Used by
+migrations of both apps; SQLite and PostgreSQL flavours.
 """
 
 from __future__ import annotations
@@ -102,8 +103,111 @@ class Bump:
     events: tuple[str, ...] = ("INSERT", "UPDATE", "DELETE")
 
 
+@dataclass(frozen=True)
+class Derived:
+    """``column`` of ``table`` is what ``source`` (SQL of one row ``{row}``) says, where
+    that is not NULL: the database fills it when an INSERT leaves it empty or an UPDATE
+    changes one of ``owners`` (the columns it follows), and refuses a statement that
+    sets it to anything else. Writers that know the value send it (no per-row work on
+    PostgreSQL: the filling row trigger is called only WHEN the column is empty)."""
+
+    table: str
+    name: str
+    column: str
+    source: str
+    owners: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class Cascade:
+    """After an UPDATE of ``table`` that changes one of ``columns``, run ``statements``
+    (SQL of ``NEW`` and ``OLD``) once per changed row: an owner moving takes the columns
+    derived from it along."""
+
+    table: str
+    name: str
+    columns: tuple[str, ...]
+    statements: tuple[str, ...]
+
+
+def _derived_sqlite(spec: Derived) -> list[str]:
+    col, src = spec.column, spec.source
+    new_src = src.format(row="NEW")
+    moved = " OR ".join(f"NEW.{o} IS NOT OLD.{o}" for o in spec.owners)
+    kept = " AND ".join(f"NEW.{o} IS OLD.{o}" for o in spec.owners)
+    wrong = f"NEW.{col} IS NOT NULL AND ({new_src}) IS NOT NULL AND NEW.{col} IS NOT ({new_src})"
+    fill = f"UPDATE {spec.table} SET {col} = COALESCE(({new_src}), NEW.{col}) WHERE id = NEW.id;"
+    raise_ = f"BEGIN SELECT RAISE(ABORT, '{spec.message}'); END"
+    return [
+        # SQLite cannot assign NEW: the row is completed right after it is written
+        f"CREATE TRIGGER {spec.name}_fill_insert AFTER INSERT ON {spec.table} "
+        f"WHEN NEW.{col} IS NULL BEGIN {fill} END",
+        f"CREATE TRIGGER {spec.name}_fill_update AFTER UPDATE ON {spec.table} "
+        f"WHEN NEW.{col} IS NULL OR {moved} BEGIN {fill} END",
+        f"CREATE TRIGGER {spec.name}_insert_new BEFORE INSERT ON {spec.table} "
+        f"WHEN {wrong} {raise_}",
+        f"CREATE TRIGGER {spec.name}_update_new BEFORE UPDATE ON {spec.table} "
+        f"WHEN {kept} AND {wrong} {raise_}",
+    ]
+
+
+def _derived_postgres(spec: Derived) -> list[str]:
+    col, src = spec.column, spec.source
+    moved = " OR ".join(f"NEW.{o} IS DISTINCT FROM OLD.{o}" for o in spec.owners)
+    out = [
+        f"CREATE OR REPLACE FUNCTION {spec.name}_fill_fn() RETURNS trigger AS $$ BEGIN "
+        f"NEW.{col} := COALESCE(({src.format(row='NEW')}), NEW.{col}); RETURN NEW; END; "
+        "$$ LANGUAGE plpgsql",
+        f"CREATE TRIGGER {spec.name}_fill_ins BEFORE INSERT ON {spec.table} FOR EACH ROW "
+        f"WHEN (NEW.{col} IS NULL) EXECUTE FUNCTION {spec.name}_fill_fn()",
+        f"CREATE TRIGGER {spec.name}_fill_upd BEFORE UPDATE ON {spec.table} FOR EACH ROW "
+        f"WHEN (NEW.{col} IS NULL OR {moved}) EXECUTE FUNCTION {spec.name}_fill_fn()",
+    ]
+    # the owner's value once per row (LATERAL), compared with what the row holds
+    wrong = (
+        f"SELECT 1 FROM new_rows r CROSS JOIN LATERAL (SELECT ({src.format(row='r')}) AS v) s "
+        f"WHERE s.v IS NOT NULL AND r.{col} IS DISTINCT FROM s.v"
+    )
+    for event in ("INSERT", "UPDATE"):
+        trig = f"{spec.name}_{event.lower()}"
+        out.append(
+            f"CREATE OR REPLACE FUNCTION {trig}_fn() RETURNS trigger AS $$ BEGIN "
+            f"IF EXISTS ({wrong}) THEN RAISE EXCEPTION "
+            f"'{spec.message}' USING ERRCODE = 'check_violation'; END IF; RETURN NULL; END; "
+            "$$ LANGUAGE plpgsql"
+        )
+        out.append(
+            f"CREATE TRIGGER {trig} AFTER {event} ON {spec.table} REFERENCING NEW TABLE AS "
+            f"new_rows FOR EACH STATEMENT EXECUTE FUNCTION {trig}_fn()"
+        )
+    return out
+
+
+def _cascade_sql(vendor: str, spec: Cascade) -> list[str]:
+    body = " ".join(f"{s};" for s in spec.statements)
+    cols = ", ".join(spec.columns)
+    if vendor == "sqlite":
+        changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in spec.columns)
+        return [
+            f"CREATE TRIGGER {spec.name} AFTER UPDATE OF {cols} ON {spec.table} "
+            f"WHEN {changed} BEGIN {body} END"
+        ]
+    changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in spec.columns)
+    return [
+        f"CREATE OR REPLACE FUNCTION {spec.name}_fn() RETURNS trigger AS $$ BEGIN {body} "
+        "RETURN NULL; END; $$ LANGUAGE plpgsql",
+        f"CREATE TRIGGER {spec.name} AFTER UPDATE OF {cols} ON {spec.table} FOR EACH ROW "
+        f"WHEN ({changed}) EXECUTE FUNCTION {spec.name}_fn()",
+    ]
+
+
 def _sqlite_sql(spec) -> list[str]:
     out = []
+    if isinstance(spec, Derived):
+        return _derived_sqlite(spec)
+    if isinstance(spec, Cascade):
+        return _cascade_sql("sqlite", spec)
     if isinstance(spec, Check):
         for event, row, cond in spec.tests:
             trig = f"{spec.name}_{event.lower()}_{row.lower()}"
@@ -128,6 +232,10 @@ def _sqlite_sql(spec) -> list[str]:
 
 
 def _postgres_sql(spec) -> list[str]:
+    if isinstance(spec, Derived):
+        return _derived_postgres(spec)
+    if isinstance(spec, Cascade):
+        return _cascade_sql("postgresql", spec)
     out = []
     for event, referencing in _TRANSITION.items():
         if isinstance(spec, Check):
@@ -176,8 +284,11 @@ def drop_sql(vendor: str, table: str, name: str) -> list[str]:
         names = [name, f"{name}_ins", f"{name}_upd"]
         names += [f"{name}_{e}" for e in ("insert", "update", "delete")]
         names += [f"{name}_{e}_{r}" for e in ("insert", "update", "delete") for r in ("new", "old")]
+        names += [f"{name}_fill_insert", f"{name}_fill_update"]
         return [f"DROP TRIGGER IF EXISTS {n}" for n in names]
     out = [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}_fn()"]
+    out += [f"DROP TRIGGER IF EXISTS {name}_fill_{e} ON {table}" for e in ("ins", "upd")]
+    out.append(f"DROP FUNCTION IF EXISTS {name}_fill_fn()")
     for event in _TRANSITION:
         trig = f"{name}_{event.lower()}"
         out += [f"DROP TRIGGER IF EXISTS {trig} ON {table}", f"DROP FUNCTION IF EXISTS {trig}_fn()"]

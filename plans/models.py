@@ -540,6 +540,19 @@ class Target(Figure):
         verbose_name=_("faaliyet"),
         help_text=_("Yalnızca hedef göstergeye değil faaliyete verilmişse."),
     )
+    # the plan the indicator or activity belongs to, kept by the database (filled on
+    # insert, refused when wrong, following a move: monitoring.triggers OWNER_COLUMNS):
+    # pages read a plan's targets through one index instead of two owner paths
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("plan"),
+    )
     updated_at = models.DateTimeField(_("güncellenme"), auto_now=True)
 
     class Meta:
@@ -574,6 +587,7 @@ class Target(Figure):
                 name="target_unique_activity_year_group",
             ),
         ]
+        indexes = [models.Index(fields=["plan", "year"], name="target_plan_year")]
 
     def __str__(self) -> str:
         return f"{self.year}: {self.raw_text or self.value}"

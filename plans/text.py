@@ -23,7 +23,8 @@ _FOLD_TABLE = str.maketrans(TR_UPPER, TR_LOWER)
 
 @lru_cache(maxsize=8192)  # plan imports fold the same cell texts again and again
 def tr_fold(text: str) -> str:
-    """Lower-case with Turkish rules; identical to the SQL ``tr_fold`` of plans.lookups."""
+    """Lower-case with Turkish rules (the SQL ``TrFold`` of plans.lookups gives the same
+    for Turkish text)."""
     return unicodedata.normalize("NFC", text or "").translate(_FOLD_TABLE)
 
 

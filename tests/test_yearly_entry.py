@@ -139,3 +139,27 @@ def test_ids_over_a_thousand_are_not_written_with_a_thousands_separator(admin_cl
     assert 'value="23456"' in response.text
     assert 'value="12345"' in response.text
     assert 'id="row-34567"' in response.text and f'name="r_{ind.pk}"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("fast", "django_widget"),
+    [
+        ("TextInput", "TextInput"),
+        ("HiddenInput", "HiddenInput"),
+        ("URLInput", "URLInput"),
+        ("FileInput", "FileInput"),
+        ("Textarea", "Textarea"),
+    ],
+)
+@pytest.mark.parametrize("value", [None, "", "987", '5 "Kadın" <b>&amp;</b>', "%8,2\nİkinci satır"])
+def test_entry_widgets_write_what_django_templates_write(fast, django_widget, value):
+    """The entry page's widgets build their HTML in Python; it is Django's, byte for byte."""
+    from django import forms
+
+    from monitoring import widgets
+
+    attrs = {"rows": 1, "placeholder": 'a "b" <c>', "maxlength": "500", "required": False}
+    extra = {"id": "id_r_7", "disabled": True, "data-x": 0}
+    ours = getattr(widgets, fast)(attrs=dict(attrs)).render("r_7", value, dict(extra))
+    theirs = getattr(forms, django_widget)(attrs=dict(attrs)).render("r_7", value, dict(extra))
+    assert str(ours) == str(theirs)

@@ -212,7 +212,7 @@ def build_snapshot(plan: Plan, *, internal: bool) -> Snapshot:
     )
     targets: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     target_rows = (
-        Target.objects.filter(indicator__activity__theme__plan=plan)
+        Target.objects.filter(plan=plan, indicator__isnull=False)
         .order_by("year", "group__position", "pk")
         .values_list("indicator_id", "year", "group_id", "state", "value", "raw_text")
     )

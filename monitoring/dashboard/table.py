@@ -61,7 +61,7 @@ def indicator_rows(plan: Plan, indicators: QuerySet, *, internal: bool) -> list[
     targets: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     activity_targets: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     target_qs = Target.objects.filter(
-        Q(indicator__in=chosen.values("pk")) | Q(activity_id__in=activity_ids)
+        Q(indicator__in=chosen.values("pk")) | Q(activity_id__in=activity_ids), plan=plan
     )
     for t in target_qs.select_related("group").order_by("year", "group__position", "pk"):
         if t.indicator_id:
@@ -69,7 +69,7 @@ def indicator_rows(plan: Plan, indicators: QuerySet, *, internal: bool) -> list[
         else:
             activity_targets[t.activity_id][t.year].append(t)
     realizations: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    real_qs = Realization.objects.filter(indicator__in=chosen.values("pk"))
+    real_qs = Realization.objects.filter(plan=plan, indicator__in=chosen.values("pk"))
     if not internal:
         real_qs = real_qs.filter(status=Realization.Status.APPROVED)
     for r in real_qs.select_related("group").order_by("year", "group__position", "pk"):

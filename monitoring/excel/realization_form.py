@@ -300,7 +300,7 @@ def _plan_index(plan: Plan, year: int, unit_id: int | None) -> _PlanIndex:
     by_natural: dict[tuple[str, str], list[Indicator]] = {}
     for ind in indicators.values():
         by_natural.setdefault((code_of[ind.activity_id], tr_fold(ind.name)), []).append(ind)
-    of_plan = {"indicator__activity__theme__plan": plan}
+    of_plan = {"plan": plan}
     realizations = Realization.objects.filter(**of_plan).select_related("group").order_by("pk")
     aliases, groups = group_aliases()
     return _PlanIndex(
@@ -308,7 +308,11 @@ def _plan_index(plan: Plan, year: int, unit_id: int | None) -> _PlanIndex:
         indicators=indicators,
         by_natural=by_natural,
         existing=_by_indicator(realizations.filter(year=year)),
-        targets=_by_indicator(Target.objects.filter(**of_plan, year=year).select_related("group")),
+        targets=_by_indicator(
+            Target.objects.filter(**of_plan, year=year, indicator__isnull=False).select_related(
+                "group"
+            )
+        ),
         last_year=_by_indicator(realizations.filter(year=year - 1)),
         own=own,
         aliases=aliases,
