@@ -253,7 +253,14 @@ def test_filters_by_plan_year_unit_and_theme(planted):
     assert every_row(anon, "plans", year=2025)[0]
     assert get(anon, "realizations/", year="abc").status_code == 400
     assert get(anon, "realizations/", plan=2**80).status_code == 400
-    assert get(anon, "targets/", offset=10**12).status_code == 200
+    assert get(anon, "targets/", offset=10**12).status_code == 400  # as the schema says
+    past_the_end = get(anon, "targets/", offset=10**9).json()
+    assert past_the_end["results"] == [] and past_the_end["count"] > 0
+    assert get(anon, "targets/", limit=0).status_code == 400
+    assert get(anon, "targets/", plan="").status_code == 400
+    assert get(anon, "realizations/", approved_only="maybe").status_code == 400
+    assert get(anon, "plans/abc/").status_code == 404
+    assert get(anon, "no-such-list/").json() == {"detail": "Bulunamadı / not found"}
 
 
 def test_targets_count_every_target_of_the_public_plans(planted):

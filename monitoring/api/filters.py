@@ -50,9 +50,22 @@ class YearFilter(django_filters.NumberFilter):
     field_class = YearField
 
 
+class StrictBooleanField(forms.TypedChoiceField):
+    """ "true" or "false", nothing else (the schema's boolean)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["choices"] = [("true", "true"), ("false", "false")]
+        kwargs["coerce"] = lambda v: v == "true"
+        kwargs["empty_value"] = None
+        kwargs.pop("null_label", None)
+        super().__init__(*args, **kwargs)
+
+
 @extend_schema_field(OpenApiTypes.BOOL)
-class ApprovedOnlyFilter(django_filters.BooleanFilter):
+class ApprovedOnlyFilter(django_filters.Filter):
     """Read by ``visibility`` (the public's view); documented and checked here."""
+
+    field_class = StrictBooleanField
 
     def filter(self, qs, value):
         return qs
@@ -70,6 +83,19 @@ class BaseFilter(filters.FilterSet):
 
     class Meta:
         fields: list[str] = []
+
+    def is_valid(self) -> bool:
+        """As the schema says: a number, a choice or a boolean given empty ("?plan=") is
+        refused, not read as "no filter"."""
+        valid = super().is_valid()
+        empty = [
+            name
+            for name, f in self.filters.items()
+            if not isinstance(f, django_filters.CharFilter) and self.data.get(name, None) == ""
+        ]
+        for name in empty:
+            self.form.add_error(name, "Boş olamaz / must not be empty")
+        return valid and not empty
 
 
 class PlanFilter(BaseFilter):

@@ -1,7 +1,7 @@
 """/api/v1/: the read-only API, its OpenAPI 3 schema, an offline Swagger UI and the
 field reference page."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger"),
     path("alanlar/", docs.fields_page, name="fields"),
     *router.urls,
+    re_path(r"", views.not_found),
 ]

@@ -4,9 +4,11 @@ list, not behind a filter and not behind its id (404)."""
 
 from __future__ import annotations
 
+import re
+
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from plans.models import Indicator
@@ -15,12 +17,14 @@ from . import filters, querysets, serializers
 from .progress_rows import progress_keys, progress_rows
 from .visibility import NOBODY, Audience, request_audience
 
+ID = re.compile(r"[1-9][0-9]{0,17}")
+
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """A list and a detail; ``rows`` (monitoring.api.querysets) gives what the caller may
     see, so an id outside it is a 404 like a missing one."""
 
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = r"[^/]+"  # everything reaches get_object: a JSON 404, never HTML
     rows = staticmethod(querysets.plans)
 
     def get_queryset(self):
@@ -30,6 +34,12 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # the schema: no query
             return NOBODY
         return request_audience(self.request)
+
+    def get_object(self):
+        """A detail by its id; anything but a plain id is a 404 like a hidden one."""
+        if not ID.fullmatch(str(self.kwargs.get(self.lookup_field, ""))):
+            raise NotFound
+        return super().get_object()
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -149,3 +159,10 @@ class ProgressViewSet(viewsets.GenericViewSet):
 
     def get_paginated_response(self, data) -> Response:
         return self.paginator.get_paginated_response(data)
+
+
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/v1/: a JSON 404, as the API's own."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": "Bulunamadı / not found"}, status=404)

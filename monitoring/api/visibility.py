@@ -23,7 +23,7 @@ from monitoring.models import Realization
 from plans.models import Plan
 
 APPROVED_ONLY_PARAM = "approved_only"
-TRUE_WORDS = {"1", "true", "yes", "evet"}
+TRUE_WORDS = {"true"}  # the schema's boolean; anything else is refused by the filter
 
 
 @dataclass(frozen=True)
