@@ -304,7 +304,7 @@ def test_the_field_page_lists_every_field_in_turkish_and_english(planted):
             assert f"<code>{f.name}</code>" in html
     assert "Kalıcı kimlik numarası." in html
     english = Client().get(reverse("api:fields"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Permanent id." in english
+    assert "Permanent id." in english and "Open data and API: fields" in english
 
 
 def test_the_public_plan_page_links_the_field_page_and_the_open_data(planted):

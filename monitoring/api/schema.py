@@ -21,6 +21,24 @@ ANSWERS = {
 }
 
 
+def _link_lists_to_details(paths: dict) -> None:
+    """OpenAPI links from each list to its detail (the first row's id), so a client or a
+    stateful fuzzer can walk from one to the other."""
+    for path, operations in paths.items():
+        detail = paths.get(f"{path}{{id}}/", {}).get("get")
+        listing = operations.get("get")
+        if not detail or not listing or "{" in path:
+            continue
+        ok = listing.get("responses", {}).get("200")
+        if ok is not None:
+            ok["links"] = {
+                "FirstRow": {
+                    "operationId": detail["operationId"],
+                    "parameters": {"id": "$response.body#/results/0/id"},
+                }
+            }
+
+
 def add_error_responses(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR
     ref = {"$ref": "#/components/schemas/Error"}
@@ -36,4 +54,5 @@ def add_error_responses(result, generator, request, public):
                 responses.setdefault(
                     code, {"description": text, "content": {"application/json": {"schema": ref}}}
                 )
+    _link_lists_to_details(result.get("paths", {}))
     return result
