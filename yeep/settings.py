@@ -82,12 +82,11 @@ INSTALLED_APPS = [
     # backport on 5.2) and its database backend, whose table records every task run.
     "django_tasks",
     "django_tasks_db",
-    # The public read-only API (monitoring/api): Django REST framework, its tokens, the
-    # OpenAPI 3 schema and an offline Swagger UI (no CDN: the sidecar ships the files).
+    # The public read-only API (monitoring/api): Django REST framework, its tokens and the
+    # OpenAPI 3 schema (Swagger UI's files are vendored under static/vendor/swagger-ui).
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "plans.apps.PlansConfig",
     "monitoring.apps.MonitoringConfig",
 ]
@@ -286,8 +285,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # no CDN: our own copy, served with the other static files
+    "SWAGGER_UI_DIST": "/" + STATIC_URL + "vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": "/" + STATIC_URL + "vendor/swagger-ui/favicon-32x32.png",
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -146,6 +146,8 @@ class UnitFilter(BaseFilter):
     plan = IdFilter(method="in_plan", label="Plan")
 
     def in_plan(self, qs, name, value):
+        if value not in request_audience(self.request).plan_ids:
+            return qs.none()  # a hidden plan's units: not even which visible ones it names
         return qs.filter(
             Q(responsible_for__theme__plan_id=value) | Q(partner_in__theme__plan_id=value)
         ).distinct()
