@@ -57,8 +57,19 @@ quick_schema = _schema(coverage=False)
 
 @pytest.fixture(autouse=True)
 def _fuzz_setup(planted, settings):
+    """No throttle; and the WSGI app called directly keeps the test's database connection
+    (Django closes it after each request otherwise, as its test client avoids too: on
+    PostgreSQL the test's transaction would be gone)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
     settings.API_THROTTLE_ANON = ""
     settings.API_THROTTLE_USER = ""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def test_the_published_schema_is_the_one_fuzzed(client):
