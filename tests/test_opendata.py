@@ -109,6 +109,13 @@ def test_a_private_plan_has_no_open_data_for_anyone(planted, roles, as_user):
     assert Client().get(reverse("monitoring:open_data", args=[999999])).status_code == 404
 
 
+def test_the_zip_is_turkish_whoever_asks_first(planted):
+    english = Client(HTTP_ACCEPT_LANGUAGE="en")
+    zf = download(english, planted["mersin"])
+    labels = {r["status_label"] for r in read_csv(zf, "progress")}
+    assert "Ulaşıldı" in labels and "Achieved" not in labels
+
+
 def test_signed_in_users_get_the_public_files_too(planted, roles, as_user):
     zf = download(as_user(roles["equality"]), planted["mersin"])
     everything = b"".join(zf.read(n) for n in zf.namelist()).decode("utf-8")

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from monitoring.api import querysets, serializers
 from monitoring.api.fields import BY_NAME, Resource
@@ -191,6 +191,12 @@ raw_text is the cell as typed. Approved realizations only.
 
 
 def build_zip(plan: Plan) -> bytes:
+    """The zip, in Turkish whoever asks first (it is cached for everyone)."""
+    with translation.override("tr"):
+        return _build_zip(plan)
+
+
+def _build_zip(plan: Plan) -> bytes:
     data = tables(plan)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
