@@ -81,7 +81,7 @@ def _copy_targets(source: Plan, copied: CopiedStructure, *, user) -> int:
     new_activity = dict(Activity.objects.filter(theme__plan=plan).values_list("continues_id", "pk"))
     cells: dict[tuple, list[tuple]] = defaultdict(list)
     rows = Target.objects.filter(
-        Q(indicator__activity__theme__plan=source) | Q(activity__theme__plan=source),
+        plan=source,
         year__gte=plan.first_year,
         year__lte=plan.last_year,
     ).order_by("year", "group__position", "pk")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .opendata.views import open_data
 
 app_name = "monitoring"
 
@@ -16,4 +17,5 @@ urlpatterns = [
     path("<int:plan_pk>/rapor.xlsx", views.report_xlsx, name="report_xlsx"),
     path("<int:plan_pk>/rapor.pdf", views.report_pdf, name="report_pdf"),
     path("<int:plan_pk>/farklar/", views.plan_differences, name="differences"),
+    path("<int:plan_pk>/acik-veri.zip", open_data, name="open_data"),
 ]

@@ -82,6 +82,11 @@ INSTALLED_APPS = [
     # backport on 5.2) and its database backend, whose table records every task run.
     "django_tasks",
     "django_tasks_db",
+    # The public read-only API (monitoring/api): Django REST framework, its tokens and the
+    # OpenAPI 3 schema (Swagger UI's files are vendored under static/vendor/swagger-ui).
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "plans.apps.PlansConfig",
     "monitoring.apps.MonitoringConfig",
 ]
@@ -242,6 +247,52 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     }
+}
+
+# The read-only API under /api/v1/ (monitoring/api): anonymous callers see what the public
+# dashboard shows, a session or a token what the user's role sees there. Throttled per
+# address (anonymous) and per user through the cache, shared Redis in production.
+REST_FRAMEWORK = {
+    # the token first: a wrong token is answered 401 with WWW-Authenticate: Token
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["monitoring.api.permissions.ReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "monitoring.api.permissions.AnonThrottle",
+        "monitoring.api.permissions.UserThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "monitoring.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": env_int("PROXY_COUNT", 0),
+}
+# Requests per address (anonymous) and per signed-in user; e.g. API_THROTTLE_ANON=120/min.
+API_THROTTLE_ANON = os.environ.get("API_THROTTLE_ANON", "120/min")
+API_THROTTLE_USER = os.environ.get("API_THROTTLE_USER", "1200/min")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "YEEP İzleme API",
+    "DESCRIPTION": (
+        "Yerel Eşitlik Eylem Planları: planlar, hedefler, gerçekleşmeler ve ilerleme, salt "
+        "okunur. Read-only: plans, targets, realizations and progress. Field reference: "
+        "/api/v1/alanlar/"
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # no CDN: our own copy, served with the other static files
+    "SWAGGER_UI_DIST": "/" + STATIC_URL + "vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": "/" + STATIC_URL + "vendor/swagger-ui/favicon-32x32.png",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "monitoring.api.schema.add_error_responses",
+    ],
 }
 
 # Evidence files: size and type.

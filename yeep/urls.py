@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", include("monitoring.desk_urls")),
     path("admin/", admin.site.urls),
     path("plan/", include("monitoring.urls")),
+    path("api/v1/", include("monitoring.api.urls")),
     path("", RedirectView.as_view(pattern_name="monitoring:plan_list", permanent=False)),
 ]
 
