@@ -201,6 +201,9 @@ else:
         }
     }
 
+# Dashboard pages rendered once per plan data version and audience (monitoring/pagecache.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+
 # Background tasks (reminder e-mails, the zip of every unit's form). Without a worker
 # (TASKS_BACKEND=immediate, the default) a task runs at once inside the request, as
 # before. TASKS_BACKEND=database queues them in the database for `manage.py db_worker`.
