@@ -41,13 +41,14 @@ from collections.abc import Callable
 from functools import cache as memoize
 from functools import wraps
 from pathlib import Path
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.db.models import Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
@@ -55,7 +56,7 @@ from django.views.decorators.http import require_GET
 
 from plans.models import DataVersion, Plan
 
-from .dashboard import LoginRequired, figures_internal, thresholds, visible_plans
+from .dashboard import LoginRequired, figures_internal, get_plan_for, may_see, thresholds
 
 MARKER = b"<!--yeep:site-nav-->"
 PAGE_VERSION = 1  # raise when what a cached entry holds changes
@@ -80,21 +81,39 @@ TABLE_PAGE = {
 }
 
 
-def plan_with_version(request: HttpRequest, pk: int) -> Plan:
-    """``dashboard.get_plan_for`` and the plan's data version (``plan.data_version``) in
-    one query."""
-    version = DataVersion.objects.filter(plan_id=pk).values("version")[:1]
-    plan = (
-        visible_plans(request.user)
-        .filter(pk=pk)
-        .annotate(data_version=Coalesce(Subquery(version), Value(0)))
-        .first()
-    )
-    if plan is None:
+class PlanFacts(NamedTuple):
+    """What a cached page needs of its plan: who may see it, and its data version."""
+
+    pk: int
+    municipality_id: int
+    is_public: bool
+    data_version: int
+
+
+# One short query on the way to every cached page, so written out: the ORM takes longer
+# to build the SQL than PostgreSQL takes to answer it. No row: the plan does not exist.
+_FACTS_SQL = (
+    "SELECT p.id, p.municipality_id, p.is_public, COALESCE(v.version, 0) "
+    f"FROM {Plan._meta.db_table} p LEFT JOIN {DataVersion._meta.db_table} v "
+    "ON v.plan_id = p.id WHERE p.id = %s"
+)
+
+
+def plan_facts(request: HttpRequest, pk: int) -> PlanFacts:
+    """The plan's facts when this request may see it (``dashboard.may_see``, the rule of
+    ``visible_plans``). Like ``dashboard.get_plan_for``: ``LoginRequired`` for an
+    anonymous visitor, ``Http404`` for a signed-in user, whether the plan exists or not."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FACTS_SQL, [pk])
+        row = cursor.fetchone()
+    facts = PlanFacts(*row) if row else None
+    if facts is None or not may_see(
+        request.user, is_public=facts.is_public, owner_id=facts.municipality_id
+    ):
         if not request.user.is_authenticated:
             raise LoginRequired
         raise Http404("plan")
-    return plan
+    return facts
 
 
 @memoize
@@ -118,7 +137,10 @@ def build_id() -> str:
     return digest.hexdigest()
 
 
-def _cacheable_query(request: HttpRequest, params: dict[str, re.Pattern]) -> bool:
+def cacheable(request: HttpRequest, params: dict[str, re.Pattern]) -> bool:
+    """Whether to serve this request through the cache (see the module's docstring)."""
+    if not getattr(settings, "PAGE_CACHE", True):
+        return False
     if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY:
         return False
     for name, values in request.GET.lists():
@@ -128,11 +150,8 @@ def _cacheable_query(request: HttpRequest, params: dict[str, re.Pattern]) -> boo
     return True
 
 
-def page_key(request: HttpRequest, plan: Plan, page: str, params) -> str | None:
-    """The cache key of this page for this request's audience; None when the request is
-    not one to cache (see the module's docstring)."""
-    if not getattr(settings, "PAGE_CACHE", True) or not _cacheable_query(request, params):
-        return None
+def page_key(request: HttpRequest, plan: PlanFacts, page: str) -> str:
+    """The cache key of this page for this request's audience."""
     th = thresholds()
     audience = "internal" if figures_internal(request, plan) else "public"
     parts = (
@@ -153,10 +172,11 @@ def etag_for(request: HttpRequest, key: str) -> str:
     cookie (the browser's copy holds their name and a token for that cookie)."""
     parts = [key]
     if request.user.is_authenticated:
+        get_token(request)  # the CSRF secret this response's header is made for
         parts += [
             str(request.user.pk),
             request.session.session_key or "",
-            request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
+            request.META.get("CSRF_COOKIE", ""),
         ]
     return '"' + hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest() + '"'
 
@@ -208,21 +228,24 @@ def cached_plan_page(params: dict[str, re.Pattern]):
     """For a plan page ``view(request, plan, *args)``: checks the visitor may see the plan
     (an anonymous visitor of a plan that is not public goes to the login page, as with
     ``views.plan_page``), then serves the page through the cache when the request is one
-    to cache."""
+    to cache. The plan itself is read (``get_plan_for``) only to render the page."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(request, plan_pk, *args, **kwargs):
-            try:
-                plan = plan_with_version(request, plan_pk)
-            except LoginRequired:
-                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
             named = [f"{name}={value}" for name, value in sorted(kwargs.items())]
             page = ":".join([view.__name__, *map(str, args), *named])
-            key = page_key(request, plan, page, params)
-            if key is None:
-                return view(request, plan, *args, **kwargs)
-            return serve(request, key, lambda: view(request, plan, *args, **kwargs))
+
+            def render():
+                return view(request, get_plan_for(request, plan_pk), *args, **kwargs)
+
+            try:
+                if not cacheable(request, params):
+                    return render()
+                key = page_key(request, plan_facts(request, plan_pk), page)
+                return serve(request, key, render)
+            except LoginRequired:
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
 
         return require_GET(wrapper)
 
