@@ -35,7 +35,10 @@ def _fresh_cache():
     across tests would hand one test's snapshot to the next plan with the same id."""
     from django.core.cache import cache
 
+    from monitoring import pagecache
+
     cache.clear()
+    pagecache.local.clear()  # each process's copies of rendered pages
 
 
 @pytest.fixture(autouse=True)

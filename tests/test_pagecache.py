@@ -49,16 +49,25 @@ def anon():
     return Client()
 
 
-@pytest.fixture
-def two_workers(monkeypatch):
-    """Two web processes, each with a cache of its own (no Redis): ``switch("a")``
-    makes the next requests those of process a."""
-    caches = {name: LocMemCache(f"worker-{name}", {}) for name in "ab"}
+@pytest.fixture(params=["redis", "no-redis"])
+def two_workers(request, monkeypatch):
+    """Two web processes, each with its own copies of pages (``pagecache.local``) and
+    either one shared cache (as Redis) or a cache each: ``switch("a")`` makes the next
+    requests those of process a."""
+    shared = LocMemCache("shared", {})
+    caches = {
+        name: shared if request.param == "redis" else LocMemCache(f"cache-{name}", {})
+        for name in "ab"
+    }
+    locals_ = {name: LocMemCache(f"local-{name}", {}) for name in "ab"}
 
     def switch(name):
         monkeypatch.setattr(pagecache, "cache", caches[name])
+        monkeypatch.setattr(pagecache, "local", locals_[name])
 
-    return switch
+    yield switch
+    for c in [shared, *caches.values(), *locals_.values()]:
+        c.clear()
 
 
 def test_a_changed_figure_is_on_the_next_page_of_every_process(anon, two_workers):
@@ -246,3 +255,16 @@ def test_without_the_page_cache_every_page_is_rendered(anon, settings):
     response = anon.get(reverse("monitoring:overview", args=[mersin().pk]))
     assert response.status_code == 200 and "ETag" not in response
     assert "Giriş yap" in response.content.decode()
+
+
+def test_a_page_one_process_rendered_is_served_by_the_other_from_redis(
+    anon, monkeypatch, django_assert_num_queries
+):
+    shared = LocMemCache("shared-redis", {})
+    monkeypatch.setattr(pagecache, "cache", shared)
+    plan = mersin()
+    entered(anon, plan)  # process a renders it
+    monkeypatch.setattr(pagecache, "local", LocMemCache("local-b", {}))
+    with django_assert_num_queries(1):  # process b: the plan and its version, no render
+        assert entered(anon, plan) == "145/146"
+    shared.clear()
