@@ -326,9 +326,12 @@ def main() -> int:
                 results = measure(port, targets, args, lua)
             finally:
                 stop(server)
+            boots = log.read_text(errors="replace").count("Booting worker")
+            log.write_text("")
             title = (
                 f"\nPage cache {'ON' if page_cache else 'OFF (PAGE_CACHE=0)'}: gunicorn 2 workers, "
-                f"PostgreSQL, Redis; wrk -t2 -c{args.connections} -d{args.seconds}s"
+                f"PostgreSQL, Redis; wrk -t2 -c{args.connections} -d{args.seconds}s; "
+                f"{boots - 2} worker restarts (max_requests)"
             )
             print(table(title, results), flush=True)
             if page_cache:

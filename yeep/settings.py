@@ -193,6 +193,8 @@ if REDIS_URL:
             "KEY_PREFIX": "yeep",
         }
     }
+    # a signed-in request reads its session from Redis, not the database (written to both)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
