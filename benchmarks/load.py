@@ -1,6 +1,7 @@
 """Load benchmark, run by hand: gunicorn with two workers on PostgreSQL, under wrk.
 
-    .venv/bin/python benchmarks/load.py [--seconds 10] [--connections 4] [--only cached]
+    .venv/bin/python benchmarks/load.py [--seconds 5] [--rounds 3] [--connections 4]
+                                        [--only cached|uncached] [--keep]
 
 What it does, only ever on 127.0.0.1:
 
@@ -13,7 +14,8 @@ What it does, only ever on 127.0.0.1:
    ``redis://127.0.0.1:6379/7`` (emptied first), on a free loopback port;
 3. signs the Mersin equality unit's user (``esitlik``) in through the admin's login form
    for a session cookie;
-4. runs ``wrk --latency`` (4 connections, 2 threads, ``--seconds`` per URL) against a
+4. runs ``wrk --latency`` (4 connections, 2 threads, ``--seconds`` per URL, every URL
+   once per round, ``--rounds`` rounds; per URL the best round counts) against a
    trivial Django view (``/``: Django's RedirectView to the plan list, through every
    middleware; the request the issue measured), ``/healthz`` (one ``SELECT 1`` and a cache
    round trip), the Mersin plan's overview and indicator table (anonymous and signed in)
@@ -211,28 +213,41 @@ def wrk(port: int, path: str, cookie: str | None, args, lua: Path) -> dict:
     return json.loads(line.removeprefix("WRKJSON "))
 
 
+def measure_once(port: int, name: str, path: str, cookie: str | None, args, lua) -> Result:
+    figures = wrk(port, path, cookie, args, lua)
+    seconds = figures["duration_us"] / 1e6
+    return Result(
+        name,
+        figures["requests"] / seconds,
+        figures["p50"] / 1000,
+        figures["p95"] / 1000,
+        figures["p99"] / 1000,
+        figures["non2xx3xx"] + figures["socket_errors"],
+    )
+
+
 def measure(port: int, targets, args, lua: Path) -> list[Result]:
-    results = []
+    """Each URL once per round, the rounds one after the other; per URL the round with
+    the most requests per second (the least disturbed by the machine's other work, as
+    timeit's best of), errors summed over the rounds."""
     for name, path, cookie, expect in targets:
         headers = {"Cookie": cookie} if cookie else {}
         for _ in range(3):  # warm: each worker's first request, the caches
-            response, body = request(port, "GET", path, headers)
+            response, _ = request(port, "GET", path, headers)
         if response.status != expect:
             sys.exit(f"{name}: {path} answered {response.status}, not {expect}")
-        figures = wrk(port, path, cookie, args, lua)
-        seconds = figures["duration_us"] / 1e6
-        results.append(
-            Result(
-                name,
-                figures["requests"] / seconds,
-                figures["p50"] / 1000,
-                figures["p95"] / 1000,
-                figures["p99"] / 1000,
-                figures["non2xx3xx"] + figures["socket_errors"],
-            )
-        )
-        print(f"  {name:<34} {results[-1].rps:8.1f} req/s", flush=True)
-    return results
+    rounds: dict[str, list[Result]] = {name: [] for name, *_ in targets}
+    for n in range(args.rounds):
+        for name, path, cookie, _ in targets:
+            rounds[name].append(measure_once(port, name, path, cookie, args, lua))
+        line = ", ".join(f"{runs[-1].rps:.0f}" for runs in rounds.values())
+        print(f"  round {n + 1}: req/s {line}", flush=True)
+    best = []
+    for runs in rounds.values():
+        top = max(runs, key=lambda r: r.rps)
+        top.errors = sum(r.errors for r in runs)
+        best.append(top)
+    return best
 
 
 def table(title: str, results: list[Result]) -> str:
@@ -262,7 +277,8 @@ def verdict(results: list[Result]) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per URL")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per URL")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per URL, the best counts")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--only", choices=["cached", "uncached"], help="one of the two runs")
     parser.add_argument(
@@ -330,7 +346,8 @@ def main() -> int:
             log.write_text("")
             title = (
                 f"\nPage cache {'ON' if page_cache else 'OFF (PAGE_CACHE=0)'}: gunicorn 2 workers, "
-                f"PostgreSQL, Redis; wrk -t2 -c{args.connections} -d{args.seconds}s; "
+                f"PostgreSQL, Redis; wrk -t2 -c{args.connections} -d{args.seconds}s, "
+                f"best of {args.rounds}; "
                 f"{boots - 2} worker restarts (max_requests)"
             )
             print(table(title, results), flush=True)

@@ -18,10 +18,17 @@ The only per-user part of a page, the site header with the user's name and the l
 form's CSRF token, is left out of the cached HTML (a marker stands in for it, see
 ``monitoring/base.html``) and rendered for every request.
 
+Each process keeps its latest pages (``local``) in front of the shared cache (Redis when
+``REDIS_URL`` is set): the same keys, so a write is seen by every process at its next
+request, whichever rendered the page; a repeated page costs one short query and no Redis
+round trip.
+
 The response carries an ETag made of the same key (and, for a signed-in user, of the
-session and CSRF cookie, since the cached copy in the browser holds that user's header):
-a conditional GET answers 304 after one query, without rendering anything. ``Cache-Control:
-no-cache`` makes browsers ask every time; ``private`` for signed-in users.
+user, the session and the CSRF secret, since the browser's copy holds that user's header
+and token): a conditional GET answers 304 after that one query, rendering nothing.
+``Cache-Control: no-cache`` makes browsers ask every time, ``private`` for signed-in
+users; ``Vary: Cookie, Accept-Language``. The content security policy has no nonce (no
+inline script), so a cached page has none to go stale.
 
 Not cached (rendered every time, as before): a request with a query parameter the page
 does not know, a repeated one, an over-long value or a search text (``q``), so that
