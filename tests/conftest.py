@@ -35,10 +35,16 @@ def _fresh_cache():
     across tests would hand one test's snapshot to the next plan with the same id."""
     from django.core.cache import cache
 
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_copies():
+    """The same for the process's copies of rendered pages (monitoring.pagecache.local),
+    under a name of its own: some modules replace ``_fresh_cache`` with theirs."""
     from monitoring import pagecache
 
-    cache.clear()
-    pagecache.local.clear()  # each process's copies of rendered pages
+    pagecache.local.clear()
 
 
 @pytest.fixture(autouse=True)
