@@ -268,3 +268,20 @@ def test_a_page_one_process_rendered_is_served_by_the_other_from_redis(
     with django_assert_num_queries(1):  # process b: the plan and its version, no render
         assert entered(anon, plan) == "145/146"
     shared.clear()
+
+
+@pytest.mark.parametrize("name", ["overview", "indicator_table"])
+def test_a_page_from_the_cache_is_the_page_rendered_for_the_request(name, settings, roles):
+    """Byte for byte, apart from the CSRF token (masked anew for every response)."""
+    url = reverse(f"monitoring:{name}", args=[mersin().pk])
+    pages = []
+    for page_cache in (False, True, True):  # rendered, rendered and stored, from the cache
+        settings.PAGE_CACHE = page_cache
+        for client in (Client(), Client()):
+            if len(pages) % 2:
+                client.force_login(roles["equality"])
+            html = client.get(url).content.decode()
+            pages.append(re.sub(r'(name="csrfmiddlewaretoken" value=)"[^"]+"', r"\1", html))
+    assert pages[0] == pages[2] == pages[4]  # anonymous
+    assert pages[1] == pages[3] == pages[5]  # signed in
+    assert pages[0] != pages[1]
