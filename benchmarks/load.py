@@ -275,7 +275,44 @@ def verdict(results: list[Result]) -> list[str]:
     return missed
 
 
-def main() -> int:
+def targets_for(plan: int, year: int, cookie: str) -> list[tuple]:
+    """(name, path, cookie, expected status) of every URL measured."""
+    entry = f"/admin/monitoring/realization/yillik-giris/?plan={plan}&year={year}"
+    return [
+        ("/ (trivial view, redirect)", "/", None, 302),
+        ("/healthz (DB + cache)", "/healthz", None, 200),
+        ("overview, anonymous", f"/plan/{plan}/", None, 200),
+        ("overview, signed in", f"/plan/{plan}/", cookie, 200),
+        ("table, anonymous", f"/plan/{plan}/gostergeler/", None, 200),
+        ("table, signed in", f"/plan/{plan}/gostergeler/", cookie, 200),
+        ("table p.2 sorted, signed in", f"/plan/{plan}/gostergeler/?sort=oran&page=2", cookie, 200),
+        ("entry page, signed in (a form)", entry, cookie, 200),
+    ]  # fmt: skip
+
+
+def run_mode(env: dict, log: Path, lua: Path, demo: dict, args, *, page_cache: bool):
+    """One gunicorn with the page cache on or off, every URL measured; the table printed."""
+    subprocess.run(["redis-cli", "-u", REDIS, "FLUSHDB"], capture_output=True, check=True)
+    port = free_port()
+    server = start_gunicorn(env, port, log, page_cache=page_cache)
+    try:
+        targets = targets_for(demo["plan"], demo["year"], sign_in(port))
+        print(f"page cache {'on' if page_cache else 'off'}, port {port}:", flush=True)
+        results = measure(port, targets, args, lua)
+    finally:
+        stop(server)
+    boots = log.read_text(errors="replace").count("Booting worker")
+    log.write_text("")
+    title = (
+        f"\nPage cache {'ON' if page_cache else 'OFF (PAGE_CACHE=0)'}: gunicorn 2 workers, "
+        f"PostgreSQL, Redis; wrk -t2 -c{args.connections} -d{args.seconds}s, "
+        f"best of {args.rounds}; {boots - 2} worker restarts (max_requests)"
+    )
+    print(table(title, results), flush=True)
+    return results
+
+
+def arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=5, help="wrk duration per URL")
     parser.add_argument("--rounds", type=int, default=3, help="runs per URL, the best counts")
@@ -285,7 +322,11 @@ def main() -> int:
         "--database-url", default="postgres://postgres@127.0.0.1:5432/yeep_bench_load"
     )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = arguments()
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install -y wrk (Debian/Ubuntu)", file=sys.stderr)
         return 2
@@ -310,47 +351,16 @@ def main() -> int:
     }
     lua = tmp / "percentiles.lua"
     lua.write_text(LUA)
-    log = tmp / "gunicorn.log"
     missed: list[str] = []
     try:
         print(f"database {name}: migrate, load_demo ...", flush=True)
         demo = prepare(args.database_url, admin_url, name, env)
-        plan, year = demo["plan"], demo["year"]
-        print(f"Mersin plan {plan}, {demo['indicators']} indicators, year {year}", flush=True)
-        runs = [("uncached", False), ("cached", True)]
-        for label, page_cache in runs:
+        print(f"Mersin plan {demo['plan']}, {demo['indicators']} indicators, "
+              f"year {demo['year']}", flush=True)  # fmt: skip
+        for label, page_cache in [("uncached", False), ("cached", True)]:
             if args.only and args.only != label:
                 continue
-            subprocess.run(["redis-cli", "-u", REDIS, "FLUSHDB"], capture_output=True, check=True)
-            port = free_port()
-            server = start_gunicorn(env, port, log, page_cache=page_cache)
-            try:
-                cookie = sign_in(port)
-                entry = f"/admin/monitoring/realization/yillik-giris/?plan={plan}&year={year}"
-                targets = [
-                    ("/ (trivial view, redirect)", "/", None, 302),
-                    ("/healthz (DB + cache)", "/healthz", None, 200),
-                    ("overview, anonymous", f"/plan/{plan}/", None, 200),
-                    ("overview, signed in", f"/plan/{plan}/", cookie, 200),
-                    ("table, anonymous", f"/plan/{plan}/gostergeler/", None, 200),
-                    ("table, signed in", f"/plan/{plan}/gostergeler/", cookie, 200),
-                    ("table p.2 sorted, signed in", f"/plan/{plan}/gostergeler/?sort=oran&page=2",
-                     cookie, 200),
-                    ("entry page, signed in (a form)", entry, cookie, 200),
-                ]  # fmt: skip
-                print(f"page cache {'on' if page_cache else 'off'}, port {port}:", flush=True)
-                results = measure(port, targets, args, lua)
-            finally:
-                stop(server)
-            boots = log.read_text(errors="replace").count("Booting worker")
-            log.write_text("")
-            title = (
-                f"\nPage cache {'ON' if page_cache else 'OFF (PAGE_CACHE=0)'}: gunicorn 2 workers, "
-                f"PostgreSQL, Redis; wrk -t2 -c{args.connections} -d{args.seconds}s, "
-                f"best of {args.rounds}; "
-                f"{boots - 2} worker restarts (max_requests)"
-            )
-            print(table(title, results), flush=True)
+            results = run_mode(env, tmp / "gunicorn.log", lua, demo, args, page_cache=page_cache)
             if page_cache:
                 missed = verdict(results)
     finally:
