@@ -1,3 +1,4 @@
+import logging
 import os
 
 from django.core.wsgi import get_wsgi_application
@@ -22,4 +23,7 @@ def warm() -> None:
     pagecache.build_id()
 
 
-warm()
+try:
+    warm()
+except Exception:  # a broken template shows on its page, as without the warm-up
+    logging.getLogger(__name__).exception("warming up before the workers start failed")
