@@ -24,6 +24,7 @@ from . import dashboard
 from .dashboard import LoginRequired, get_plan_for
 from .excel.report import report_response
 from .lineage import plan_diff
+from .pagecache import PLAN_PAGE, TABLE_PAGE, cached_plan_page
 
 
 def plan_page(view):
@@ -48,30 +49,30 @@ def plan_list(request):
     )
 
 
-@plan_page
+@cached_plan_page(PLAN_PAGE)
 def overview(request, plan):
     return render(request, "monitoring/overview.html", {"o": dashboard.overview(request, plan)})
 
 
-@plan_page
+@cached_plan_page(PLAN_PAGE)
 def theme(request, plan, theme_pk):
     page = dashboard.theme_page(request, plan, theme_pk)
     return render(request, "monitoring/theme.html", {"p": page})
 
 
-@plan_page
+@cached_plan_page(PLAN_PAGE)
 def activity(request, plan, activity_pk):
     page = dashboard.activity_page(request, plan, activity_pk)
     return render(request, "monitoring/activity.html", {"p": page})
 
 
-@plan_page
+@cached_plan_page(PLAN_PAGE)
 def indicator(request, plan, indicator_pk):
     page = dashboard.indicator_page(request, plan, indicator_pk)
     return render(request, "monitoring/indicator.html", {"p": page})
 
 
-@plan_page
+@cached_plan_page(TABLE_PAGE)
 def indicator_table(request, plan):
     export = request.GET.get("export")
     if export in DOWNLOADS:

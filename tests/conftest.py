@@ -39,6 +39,15 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_page_copies():
+    """The same for the process's copies of rendered pages (monitoring.pagecache.local),
+    under a name of its own: some modules replace ``_fresh_cache`` with theirs."""
+    from monitoring import pagecache
+
+    pagecache.local.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded and evidence files go to a temporary folder, never into the checkout."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -20,6 +20,13 @@ SIGNED_IN = 2
 
 
 @pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """What rendering a page costs: the rendered-page cache (monitoring.pagecache, its
+    own query counts in tests/test_pagecache.py) would answer the repeated requests."""
+    settings.PAGE_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
     yield

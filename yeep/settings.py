@@ -198,6 +198,8 @@ if REDIS_URL:
             "KEY_PREFIX": "yeep",
         }
     }
+    # a signed-in request reads its session from Redis, not the database (written to both)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -205,6 +207,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
         }
     }
+
+# Dashboard pages rendered once per plan data version and audience (monitoring/pagecache.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # Background tasks (reminder e-mails, the zip of every unit's form). Without a worker
 # (TASKS_BACKEND=immediate, the default) a task runs at once inside the request, as

@@ -23,6 +23,7 @@ from .access import (
     figures_internal,
     get_plan_for,
     latest_year_with_data,
+    may_see,
     shows_internal,
     visible_plans,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "LoginRequired",
     "visible_plans",
     "get_plan_for",
+    "may_see",
     "shows_internal",
     "figures_internal",
     "choose_year",

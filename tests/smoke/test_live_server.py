@@ -218,3 +218,34 @@ def test_unit_forms_zip_built_by_the_worker(browser, plan_id):
     assert page.headers["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(page.body)) as zf:
         assert any("ulasim-dairesi-baskanligi" in n for n in zf.namelist())
+
+
+def _table_realization(browser, plan_id, code: str) -> str:
+    """The digits of the first indicator of activity ``code`` in the 2024 indicator table
+    (a page from the rendered-page cache)."""
+    page = browser.get(reverse("monitoring:indicator_table", args=[plan_id]), year=2024)
+    assert page.status == 200
+    row = re.search(rf">{re.escape(code.rstrip('.'))}\.?</a></td>(.*?)</tr>", page.text, re.S)
+    assert row, f"no row {code}"
+    cell = re.search(r'data-label="Gerçekleşme">(.*?)</td>', row.group(1), re.S).group(1)
+    return re.sub(r"\D", "", cell.split("<span")[0])
+
+
+def test_every_worker_serves_a_changed_figure(browser, plan_id):
+    """gunicorn's workers (3) each answer some of a dozen requests: before the change all
+    show the old figure (their pages are cached), after it every one the new figure."""
+    report = reverse("monitoring:report_xlsx", args=[plan_id])
+    data = browser.get(report, year=2024).body
+    sheet = read(data).worksheets[0]
+    row = find_row(sheet, 1, "1.2.1.")
+    old = int(sheet[f"I{row}"].value)
+    assert {_table_realization(browser, plan_id, "1.2.1.") for _ in range(12)} == {str(old)}
+    url = reverse("admin:monitoring_realization_workbook_import")
+    assert browser.get(url).status == 200
+    changed = edit(data, {f"I{row}": old + 7, f"L{row}": "Yeni sayım"})
+    preview = browser.post(url, {"year": "2024"}, files={"file": ("rapor.xlsx", changed, XLSX)})
+    token = re.search(r'name="token" value="([^"]+)"', preview.text)
+    assert token, preview.text[:2000]
+    assert browser.post(url, {"token": token.group(1)}).status == 200
+    seen = {_table_realization(browser, plan_id, "1.2.1.") for _ in range(12)}
+    assert seen == {str(old + 7)}
