@@ -13,8 +13,8 @@
   activity, theme or plan that moves (``OWNER_COLUMNS``).
 
 ``SET_1`` is what the triggers were before monitoring 0005 (installed after each migrate);
-``SET_2`` the set of 0005; ``SET_3`` is the current set. A new set is a new constant and a
-migration installing it.
+``SET_2`` the set of 0005, ``SET_3`` of 0009; ``SET_4`` is the current set. A new set is a
+new constant and a migration installing it.
 """
 
 from __future__ import annotations
@@ -267,3 +267,24 @@ FILL_OWNER_COLUMNS = (
     + _PLAN_MUNICIPALITY.format(row="monitoring_figurechange")
     + " WHERE plan_id IS NOT NULL",
 )
+
+# Cached pages (monitoring.pagecache) show more than the plan's own figures: the
+# municipality's gender profile on the overview, the activity's budget, and on a later
+# plan's indicator page the figures of the plans it continues (two generations back).
+# Writes to those bump the data version of every plan whose pages show them.
+_SUCCESSORS = (
+    "SELECT p.id AS pid FROM plans_plan p WHERE p.predecessor_id = {row}.plan_id "
+    "OR p.predecessor_id IN "
+    "(SELECT q.id FROM plans_plan q WHERE q.predecessor_id = {row}.plan_id)"
+)
+PAGE_BUMPS = (
+    Bump(
+        "plans_profilefigure",
+        "profile_bump",
+        "SELECT p.id AS pid FROM plans_plan p WHERE p.municipality_id = {row}.municipality_id",
+    ),
+    Bump("monitoring_activitybudget", "budget_bump", _via_activity("{row}.activity_id")),
+    Bump("plans_target", "target_successor_bump", _SUCCESSORS),
+    Bump("monitoring_realization", "realization_successor_bump", _SUCCESSORS),
+)
+SET_4 = (*SET_3, *PAGE_BUMPS)

@@ -129,9 +129,11 @@ _COPY_SQL = {
     ),
     "gösterge": (
         "INSERT INTO plans_indicator (activity_id, position, name, unit_of_measure, "
-        "value_type, accumulation, direction, baseline_value, baseline_raw, continues_id) "
+        "value_type, accumulation, direction, baseline_value, baseline_raw, counts_people, "
+        "people_group_id, continues_id) "
         "SELECT na.id, i.position, i.name, i.unit_of_measure, i.value_type, i.accumulation, "
-        "i.direction, i.baseline_value, i.baseline_raw, i.id FROM plans_indicator i "
+        "i.direction, i.baseline_value, i.baseline_raw, i.counts_people, i.people_group_id, "
+        "i.id FROM plans_indicator i "
         "JOIN plans_activity na ON na.continues_id = i.activity_id "
         "JOIN plans_theme nt ON nt.id = na.theme_id WHERE nt.plan_id = %(new)s"
     ),

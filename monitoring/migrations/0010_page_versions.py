@@ -1,0 +1,16 @@
+from django.db import migrations
+
+from monitoring.triggers import PAGE_BUMPS
+from plans.dbtriggers import InstallTriggers
+
+
+class Migration(migrations.Migration):
+    """The data version follows what the cached pages show beyond the plan's own figures:
+    the gender profile, budgets, the figures of the plans a plan continues."""
+
+    dependencies = [
+        ("monitoring", "0009_figure_owners"),
+        ("plans", "0008_target_plan"),
+    ]
+
+    operations = [InstallTriggers(PAGE_BUMPS)]
