@@ -20,28 +20,23 @@ from plans.admin import (
     YearFilter,
     year_column,
 )
-from plans.models import Plan, Unit
+from plans.models import Plan
 from plans.scoping import directorate_unit, scope
 
 from . import admin_profile, closing, tasks, workflow  # noqa: F401  (admin_profile registers)
 from .admin_columns import ReviewColumnsMixin
 from .admin_figures import CellsAdminMixin
-from .audit import FigureRefused
 from .chasing import missing_by_unit
 from .entry import (
-    ReasonsMissing,
     YearlyEntryForm,
     entry_rows,
-    mark_conflicts,
-    save_yearly_entries,
-    saved_message,
 )
+from .entry_page import entry_choice, save_entry
 from .excel.report import report_filename, report_response
 from .excel.upload_views import realization_import_view
 from .forms import RealizationForm, ReturnForm
 from .models import FigureChange, Realization, YearEvent
 from .realizations import (
-    ConcurrentChange,
     cells_of,
     realizations_apply,
     realizations_delete,
@@ -436,101 +431,32 @@ class RealizationAdmin(
         if not self.has_change_permission(request) or not self.has_add_permission(request):
             raise PermissionDenied
         plans = self.plans_for(request)
-        plan = year = unit = None
-        plan_id = request.GET.get("plan", "")
-        if plan_id.isdigit():
-            plan = get_object_or_404(plans, pk=plan_id)
-        elif plans.count() == 1:
-            plan = plans.first()
-        units = []
-        own_unit = directorate_unit(request.user)
-        if plan:
-            year_raw = request.GET.get("year", "")
-            year = int(year_raw) if year_raw.isdigit() else None
-            if year not in plan.years:
-                year = workflow.open_year(plan)
-            units = list(
-                scope(Unit.objects.filter(responsible_for__theme__plan=plan), request.user)
-                .distinct()
-                .order_by("name")
-            )
-            unit_id = request.GET.get("unit", "")
-            if own_unit is not None:
-                units = [u for u in units if u.pk == own_unit]
-                if not units:
-                    raise PermissionDenied  # a directorate user whose unit has no activity
-                unit = units[0]
-            elif unit_id.isdigit():
-                unit = get_object_or_404(Unit, pk=unit_id, municipality=plan.municipality)
+        choice = entry_choice(request, plans)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Yıllık gerçekleşme girişi"),
             "plans": plans,
-            "plan": plan,
-            "year": year,
-            "unit": unit,
-            "units": units,
-            "unit_locked": own_unit is not None,
+            "plan": choice.plan,
+            "year": choice.year,
+            "unit": choice.unit,
+            "units": choice.units,
+            "unit_locked": choice.own_unit is not None,
         }
-        if plan:
+        if choice.plan:
+            plan, year = choice.plan, choice.year
             closed = workflow.is_closed(plan, year)
-            rows = entry_rows(plan=plan, year=year, unit=unit)
+            rows = entry_rows(plan=plan, year=year, unit=choice.unit)
             form = YearlyEntryForm(request.POST or None, request.FILES or None, rows=rows)
             if request.method == "POST" and closed:
                 messages.error(
                     request,
                     _("%(year)s yılı kapatılmış; değerler değiştirilemez.") % {"year": year},
                 )
-            elif request.method == "POST" and form.is_valid():
-                try:
-                    counts = save_yearly_entries(
-                        form=form,
-                        year=year,
-                        user=request.user,
-                        submit="submit_for_review" in request.POST,
-                    )
-                except ConcurrentChange as exc:
-                    mark_conflicts(form, exc.indicators)
-                    messages.error(
-                        request,
-                        _(
-                            "Hiçbir değer kaydedilmedi: siz düzenlerken "
-                            "başka biri bazı değerleri değiştirdi."
-                        ),
-                    )
-                except ReasonsMissing as exc:
-                    for pk in exc.indicator_ids:
-                        form.add_error(
-                            f"d_{pk}",
-                            _("Hedefin gerisinde: onaya göndermek için sapma nedenini yazın."),
-                        )
-                    messages.error(
-                        request,
-                        _(
-                            "Hiçbir değer kaydedilmedi ve gönderilmedi: "
-                            "hedefin gerisinde kalan göstergelerde sapma "
-                            "nedeni eksik."
-                        ),
-                    )
-                except FigureRefused as exc:
-                    messages.error(request, " ".join(exc.messages))
-                else:
-                    msg = saved_message(year, counts)
-                    messages.success(request, msg)
-                    query = {"plan": plan.pk, "year": year}
-                    if unit and own_unit is None:
-                        query["unit"] = unit.pk
-                    return redirect(f"{request.path}?{urlencode(query)}")
             elif request.method == "POST":
-                messages.error(
-                    request,
-                    _(
-                        "Hiçbir değer kaydedilmedi: %(n)s alanda hata var, alanların yanında "
-                        "gösterildi."
-                    )
-                    % {"n": len(form.errors)},
-                )
+                saved = save_entry(request, form, choice)
+                if saved is not None:
+                    return saved
             context.update(
                 form=form,
                 closed=closed,

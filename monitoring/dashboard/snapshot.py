@@ -194,6 +194,73 @@ def _float(value: Decimal | None) -> float:
     return NAN if value is None else float(value)
 
 
+def _cells_by_indicator(rows, make) -> dict[int, dict[int, list]]:
+    """{indicator: {year: [cells]}} from (indicator, year, group, *figure) rows."""
+    out: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for ind_id, year, group_id, *figure in rows:
+        group = _GroupRef(str(group_id)) if group_id else None
+        out[ind_id][year].append(make(group, *figure))
+    return out
+
+
+def _figures_of(plan: Plan, *, internal: bool):
+    """The plan's indicator targets and the realizations the audience sees, by indicator
+    and year. Two queries."""
+    target_rows = (
+        Target.objects.filter(plan=plan, indicator__isnull=False)
+        .order_by("year", "group__position", "pk")
+        .values_list("indicator_id", "year", "group_id", "state", "value", "raw_text")
+    )
+    targets = _cells_by_indicator(
+        target_rows, lambda group, state, value, raw: _Cell(state, value, group, raw)
+    )
+    real_qs = Realization.objects.for_plan(plan)
+    if not internal:
+        real_qs = real_qs.filter(status=Realization.Status.APPROVED)
+    real_rows = real_qs.order_by("year", "group__position", "pk").values_list(
+        "indicator_id", "year", "group_id", "state", "value", "raw_text", "milestone_done"
+    )
+    realizations = _cells_by_indicator(
+        real_rows,
+        lambda group, state, value, raw, done: _Cell(state, value, group, raw, done),
+    )
+    return targets, realizations
+
+
+def _empty_snapshot(plan: Plan, activity_count: int) -> Snapshot:
+    years = tuple(plan.years)
+    return Snapshot(
+        plan_id=plan.pk,
+        years=years,
+        activity_count=activity_count,
+        ids=array("q"),
+        units=(),
+        status={y: bytearray() for y in years},
+        rate={y: array("d") for y in years},
+        target={y: array("d") for y in years},
+        realized={y: array("d") for y in years},
+        has_figure={y: bytearray() for y in years},
+        by_year={y: Tally() for y in years},
+        by_theme={y: defaultdict(Tally) for y in years},
+        by_unit={y: defaultdict(Tally) for y in years},
+    )
+
+
+def _add_indicator(snap: Snapshot, row: IndicatorRow, theme_id: int, unit_ids, th) -> None:
+    for y in snap.years:
+        progress: Progress = row.progress(y, th)
+        has_figure = entered(row.realizations.get(y))
+        snap.status[y].append(STATUS_CODE[progress.status])
+        snap.rate[y].append(_float(progress.rate))
+        snap.target[y].append(_float(row.target_fig(y).value))
+        snap.realized[y].append(_float(row.realization_fig(y).value))
+        snap.has_figure[y].append(has_figure)
+        snap.by_year[y].add(progress.status, has_figure)
+        snap.by_theme[y][theme_id].add(progress.status, has_figure)
+        for unit_id in unit_ids:
+            snap.by_unit[y][unit_id].add(progress.status, has_figure)
+
+
 def build_snapshot(plan: Plan, *, internal: bool) -> Snapshot:
     """Assess every indicator of the plan for every year. Five queries."""
     th = thresholds()
@@ -210,47 +277,12 @@ def build_snapshot(plan: Plan, *, internal: bool) -> Snapshot:
             "value_type",
         )
     )
-    targets: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    target_rows = (
-        Target.objects.filter(plan=plan, indicator__isnull=False)
-        .order_by("year", "group__position", "pk")
-        .values_list("indicator_id", "year", "group_id", "state", "value", "raw_text")
-    )
-    for ind_id, year, group_id, state, value, raw in target_rows:
-        group = _GroupRef(str(group_id)) if group_id else None
-        targets[ind_id][year].append(_Cell(state, value, group, raw))
-    realizations: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    real_qs = Realization.objects.for_plan(plan)
-    if not internal:
-        real_qs = real_qs.filter(status=Realization.Status.APPROVED)
-    real_rows = real_qs.order_by("year", "group__position", "pk").values_list(
-        "indicator_id", "year", "group_id", "state", "value", "raw_text", "milestone_done"
-    )
-    for ind_id, year, group_id, state, value, raw, done in real_rows:
-        group = _GroupRef(str(group_id)) if group_id else None
-        realizations[ind_id][year].append(_Cell(state, value, group, raw, done))
+    targets, realizations = _figures_of(plan, internal=internal)
     units_of: dict[int, list[int]] = defaultdict(list)
     through = Activity.responsible_units.through.objects.filter(activity__theme__plan=plan)
     for activity_id, unit_id in through.values_list("activity_id", "unit_id"):
         units_of[activity_id].append(unit_id)
-    activity_count = Activity.objects.for_plan(plan).count()
-
-    years = tuple(plan.years)
-    snap = Snapshot(
-        plan_id=plan.pk,
-        years=years,
-        activity_count=activity_count,
-        ids=array("q"),
-        units=(),
-        status={y: bytearray() for y in years},
-        rate={y: array("d") for y in years},
-        target={y: array("d") for y in years},
-        realized={y: array("d") for y in years},
-        has_figure={y: bytearray() for y in years},
-        by_year={y: Tally() for y in years},
-        by_theme={y: defaultdict(Tally) for y in years},
-        by_unit={y: defaultdict(Tally) for y in years},
-    )
+    snap = _empty_snapshot(plan, Activity.objects.for_plan(plan).count())
     units: list[tuple[int, ...]] = []
     for pk, activity_id, theme_id, baseline, direction, accumulation, vtype in indicators:
         row = IndicatorRow(
@@ -262,18 +294,7 @@ def build_snapshot(plan: Plan, *, internal: bool) -> Snapshot:
         unit_ids = tuple(units_of.get(activity_id, ())) or (0,)
         snap.ids.append(pk)
         units.append(unit_ids)
-        for y in years:
-            progress: Progress = row.progress(y, th)
-            has_figure = entered(row.realizations.get(y))
-            snap.status[y].append(STATUS_CODE[progress.status])
-            snap.rate[y].append(_float(progress.rate))
-            snap.target[y].append(_float(row.target_fig(y).value))
-            snap.realized[y].append(_float(row.realization_fig(y).value))
-            snap.has_figure[y].append(has_figure)
-            snap.by_year[y].add(progress.status, has_figure)
-            snap.by_theme[y][theme_id].add(progress.status, has_figure)
-            for unit_id in unit_ids:
-                snap.by_unit[y][unit_id].add(progress.status, has_figure)
+        _add_indicator(snap, row, theme_id, unit_ids, th)
     snap.units = tuple(units)
     snap.status = {y: bytes(v) for y, v in snap.status.items()}
     snap.has_figure = {y: bytes(v) for y, v in snap.has_figure.items()}
