@@ -287,4 +287,14 @@ PAGE_BUMPS = (
     Bump("plans_target", "target_successor_bump", _SUCCESSORS),
     Bump("monitoring_realization", "realization_successor_bump", _SUCCESSORS),
 )
-SET_4 = (*SET_3, *PAGE_BUMPS)
+# A budget (monitoring.budgets) lives by the figures' year rules: the plan's period, and
+# a closed year refuses every write, whatever writes it.
+BUDGET_YEAR = _year_check("monitoring_activitybudget", "budget_year_in_plan", "{row}.activity_id")
+BUDGET_CLOSED = _closed_check(
+    "monitoring_activitybudget",
+    "budget_closed_year",
+    "{row}.activity_id",
+    "closed_year: bu yıl kapatılmış; bütçeler değiştirilemez",
+)
+ADDED_IN_0010 = (*PAGE_BUMPS, BUDGET_YEAR, BUDGET_CLOSED)
+SET_4 = (*SET_3, *ADDED_IN_0010)

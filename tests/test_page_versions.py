@@ -70,3 +70,25 @@ def test_figures_of_a_plan_bump_the_plans_that_continue_it():
     after = versions(first, second, third, unrelated)
     assert after[0] == mid[0]  # a later plan's figures do not change an earlier one's pages
     assert after[1] > mid[1] and after[2] > mid[2] and after[3] == mid[3]
+
+
+def test_the_database_refuses_a_budget_in_a_closed_year_or_outside_the_plan():
+    from django.db import DatabaseError, transaction
+
+    from monitoring.models import ReportingYear
+
+    plan = make_plan(2)
+    activity = Activity.objects.filter(theme__plan=plan).first()
+    budget = ActivityBudget.objects.create(activity=activity, year=plan.first_year, planned=5)
+    ReportingYear.objects.create(plan=plan, year=plan.first_year, is_closed=True)
+    for write in (
+        lambda: ActivityBudget.objects.filter(pk=budget.pk).update(planned=6),
+        lambda: ActivityBudget.objects.filter(pk=budget.pk).delete(),
+        lambda: ActivityBudget.objects.create(
+            activity=activity, year=plan.last_year + 1, planned=1
+        ),
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            write()
+    budget.refresh_from_db()
+    assert budget.planned == 5
