@@ -23,12 +23,9 @@ database is never touched.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -37,19 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import _common as common  # noqa: E402
+
 YEARS = (2024, 2025, 2026, 2027, 2028)
 YEARS_WITH_DATA = YEARS[:3]
 INDICATORS_PER_ACTIVITY = 3
-THEMES = [
-    "KADIN İSTİHDAMI",
-    "EĞİTİM",
-    "SAĞLIK",
-    "ŞİDDETLE MÜCADELE",
-    "KATILIM",
-    "KENT HİZMETLERİ",
-    "SOSYAL HİZMETLER",
-    "KURUMSAL KAPASİTE",
-]
 GOALS_PER_THEME = 4
 UNITS = [
     f"{name} Dairesi Başkanlığı"
@@ -76,7 +65,6 @@ UNITS = [
         "Mali Hizmetler",
     )
 ]
-PARTNERS = ["İl Sağlık Müdürlüğü", "Mersin Üniversitesi", "Kadın Kooperatifleri Birliği"]
 GOAL_RATIO = 2.0  # large / small, at most, for the overview and the paginated table
 
 
@@ -86,46 +74,7 @@ GOAL_RATIO = 2.0  # large / small, at most, for the overview and the paginated t
 def setup_database():
     """Point Django at a throwaway database and migrate it. Returns (description,
     teardown)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yeep.settings")
-    env_url = os.environ.get("DATABASE_URL", "").strip()
-    tmpdir = Path(tempfile.mkdtemp(prefix="yeep-dashbench-"))
-    if not env_url:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir / 'bench.sqlite3'}"
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment(debug=False)  # "testserver" allowed, no query log
-
-    if not env_url:
-        call_command("migrate", verbosity=0)
-
-        def teardown():
-            connection.close()
-            shutil.rmtree(tmpdir, ignore_errors=True)
-
-        return f"sqlite (temporary file {settings.DATABASES['default']['NAME']})", teardown
-
-    db = settings.DATABASES["default"]
-    test = db.setdefault("TEST", {})
-    test["NAME"] = (
-        str(tmpdir / "bench.sqlite3")
-        if connection.vendor == "sqlite"
-        else f"test_{db['NAME']}_dashbench"
-    )
-    old_name = db["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-
-    def teardown():
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(tmpdir, ignore_errors=True)
-
-    return f"{connection.vendor} (throwaway test database {db['NAME']})", teardown
+    return common.setup_database("dashbench", test_environment=True, describe_server=False)
 
 
 # ------------------------------------------------------------------ the plan
@@ -137,19 +86,14 @@ def build_plan(n_activities: int, seed: int):
     one of 5 years (a dash now and then, some percentages), realizations for the first
     three years spread around the targets (some missing, some over), deviation reasons
     for some of those behind."""
-    from monitoring.models import Realization
-    from plans.models import Activity, Goal, Indicator, Municipality, Plan, Target, Theme, Unit
-    from plans.text import tr_capitalize, unit_key
+    from plans.models import Municipality, Plan
+    from plans.text import tr_capitalize
 
     rnd = random.Random(seed)
     mun = Municipality.objects.create(
         name=f"Deneme {n_activities} Belediyesi", slug=f"deneme-{n_activities}"
     )
-    units = [Unit(municipality=mun, name=n) for n in UNITS]
-    partners = [Unit(municipality=mun, name=n, kind=Unit.Kind.EXTERNAL) for n in PARTNERS]
-    for u in units + partners:
-        u.key = unit_key(u.name)  # bulk_create skips Unit.save(), which sets it
-    Unit.objects.bulk_create(units + partners)
+    units, partners = common.create_units(mun, UNITS)
     plan = Plan.objects.create(
         municipality=mun,
         title=f"Yerel Eşitlik Eylem Planı ({n_activities} faaliyet)",
@@ -157,19 +101,22 @@ def build_plan(n_activities: int, seed: int):
         last_year=YEARS[-1],
         status=Plan.Status.IN_FORCE,
     )
-    themes = Theme.objects.bulk_create(
-        Theme(plan=plan, code=str(i + 1), title=t, position=i + 1) for i, t in enumerate(THEMES)
+    _, goals = common.create_themes_and_goals(
+        plan,
+        GOALS_PER_THEME,
+        lambda theme, g: f"{tr_capitalize(theme)} alanında eşit fırsatlar ({g})",
     )
-    goals = Goal.objects.bulk_create(
-        Goal(
-            theme=th,
-            code=f"{th.code}.{g + 1}",
-            title=f"{tr_capitalize(th.title)} alanında eşit fırsatlar ({g + 1})",
-            position=g + 1,
-        )
-        for th in themes
-        for g in range(GOALS_PER_THEME)
-    )
+    acts = create_activities(goals, n_activities)
+    link_units(acts, units, partners)
+    inds = create_indicators(acts, rnd)
+    create_figures(inds, rnd)
+    return plan
+
+
+def create_activities(goals, n_activities: int) -> list:
+    """n activities spread evenly over the goals, numbered within their theme."""
+    from plans.models import Activity
+
     acts = []
     positions: dict[int, int] = {}
     for i in range(n_activities):
@@ -185,6 +132,13 @@ def build_plan(n_activities: int, seed: int):
             )
         )
     Activity.objects.bulk_create(acts)
+    return acts
+
+
+def link_units(acts, units, partners) -> None:
+    """One or two responsible units and a partner for every activity."""
+    from plans.models import Activity
+
     responsible = Activity.responsible_units.through
     responsible.objects.bulk_create(
         responsible(activity_id=a.pk, unit_id=u.pk)
@@ -196,7 +150,13 @@ def build_plan(n_activities: int, seed: int):
         partner(activity_id=a.pk, unit_id=partners[i % len(partners)].pk)
         for i, a in enumerate(acts)
     )
-    inds = Indicator.objects.bulk_create(
+
+
+def create_indicators(acts, rnd: random.Random) -> list:
+    """3 indicators per activity, the third a percentage for every fifth activity."""
+    from plans.models import Indicator
+
+    return Indicator.objects.bulk_create(
         Indicator(
             activity=a,
             position=j + 1,
@@ -209,6 +169,14 @@ def build_plan(n_activities: int, seed: int):
         for i, a in enumerate(acts)
         for j in range(INDICATORS_PER_ACTIVITY)
     )
+
+
+def create_figures(inds, rnd: random.Random) -> None:
+    """Targets for every year (a dash now and then), realizations for the years with
+    data (some missing, some behind with a reason)."""
+    from monitoring.models import Realization
+    from plans.models import Target
+
     targets, realizations = [], []
     for ind in inds:
         base = int(ind.baseline_value) + rnd.randint(5, 100)
@@ -233,7 +201,6 @@ def build_plan(n_activities: int, seed: int):
                 )
     Target.objects.bulk_create(targets, batch_size=5000)
     Realization.objects.bulk_create(realizations, batch_size=5000)
-    return plan
 
 
 # ------------------------------------------------------------------ measuring

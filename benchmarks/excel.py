@@ -29,14 +29,9 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
-import multiprocessing
-import os
 import pstats
 import resource
-import shutil
 import sys
-import tempfile
 import time
 import tracemalloc
 from decimal import Decimal
@@ -46,17 +41,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks import _common as common  # noqa: E402
+from benchmarks import workbooks  # noqa: E402
+from benchmarks._common import THEMES  # noqa: E402
+
 YEARS = (2024, 2025, 2026)
-THEMES = [
-    "KADIN İSTİHDAMI",
-    "EĞİTİM",
-    "SAĞLIK",
-    "ŞİDDETLE MÜCADELE",
-    "KATILIM",
-    "KENT HİZMETLERİ",
-    "SOSYAL HİZMETLER",
-    "KURUMSAL KAPASİTE",
-]
 GOALS_PER_THEME = 4
 INDICATOR_NAMES = [
     "Düzenlenen eğitim sayısı",
@@ -72,7 +61,6 @@ UNITS = [
     "Kültür ve Sosyal İşler Dairesi Başkanlığı",
     "Strateji Geliştirme Dairesi Başkanlığı",
 ]
-PARTNERS = ["İl Sağlık Müdürlüğü", "Mersin Üniversitesi", "Kadın Kooperatifleri Birliği"]
 
 GOAL_RATIO = 3.0  # ours / baseline, at most (plan import, report export)
 SPEEDUP_GOAL = 10.0  # baseline / ours, at least (realization import)
@@ -85,50 +73,7 @@ MEMORY_GOAL_MB = 300.0
 def setup_database() -> tuple[str, callable]:
     """Point Django at a throwaway database and migrate it. Returns (description,
     teardown)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yeep.settings")
-    env_url = os.environ.get("DATABASE_URL", "").strip()
-    tmpdir = Path(tempfile.mkdtemp(prefix="yeep-bench-"))
-    if not env_url:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir / 'bench.sqlite3'}"
-
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-
-    settings.DEBUG = False  # no query log (as under Django's test runner)
-
-    if not env_url:
-        call_command("migrate", verbosity=0)
-        desc = f"sqlite (temporary file {settings.DATABASES['default']['NAME']})"
-
-        def teardown():
-            connection.close()
-            shutil.rmtree(tmpdir, ignore_errors=True)
-
-        return desc, teardown
-
-    # DATABASE_URL given: never use that database, create a test one beside it.
-    db = settings.DATABASES["default"]
-    test = db.setdefault("TEST", {})
-    if connection.vendor == "sqlite":
-        test["NAME"] = str(tmpdir / "bench.sqlite3")
-    else:
-        test["NAME"] = f"test_{db['NAME']}_bench"
-    old_name = db["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    desc = f"{connection.vendor} (throwaway test database {db['NAME']!s}"
-    if db.get("HOST"):
-        desc += f" on {db['HOST']}:{db.get('PORT') or ''}".rstrip(":")
-    desc += "; DATABASE_URL's own database untouched)"
-
-    def teardown():
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(tmpdir, ignore_errors=True)
-
-    return desc, teardown
+    return common.setup_database("bench", test_environment=False, describe_server=True)
 
 
 # ------------------------------------------------------------------ the plan
@@ -149,26 +94,11 @@ def build_plan(n_indicators: int):
     """A plan of n indicators with bulk inserts: themes, goals, activities with
     responsible and partner units, indicators, targets for every year, realizations for
     2024."""
-    from monitoring.models import Realization
-    from plans.models import (
-        Activity,
-        Goal,
-        Indicator,
-        Municipality,
-        Plan,
-        Target,
-        Theme,
-        Unit,
-        ValueType,
-    )
-    from plans.text import tr_capitalize, unit_key
+    from plans.models import Municipality, Plan
+    from plans.text import tr_capitalize
 
     mun = Municipality.objects.create(name="Deneme Büyükşehir Belediyesi", slug="deneme-bsb")
-    units = [Unit(municipality=mun, name=n) for n in UNITS]
-    partners = [Unit(municipality=mun, name=n, kind=Unit.Kind.EXTERNAL) for n in PARTNERS]
-    for u in units + partners:
-        u.key = unit_key(u.name)  # bulk_create skips Unit.save(), which sets it
-    Unit.objects.bulk_create(units + partners)
+    units, partners = common.create_units(mun, UNITS)
     plan = Plan.objects.create(
         municipality=mun,
         title="Yerel Eşitlik Eylem Planı",
@@ -176,22 +106,27 @@ def build_plan(n_indicators: int):
         last_year=YEARS[-1],
         status=Plan.Status.IN_FORCE,
     )
-    themes = Theme.objects.bulk_create(
-        Theme(plan=plan, code=str(i + 1), title=t, position=i + 1) for i, t in enumerate(THEMES)
-    )
-    goals = Goal.objects.bulk_create(
-        Goal(
-            theme=th,
-            code=f"{th.code}.{g + 1}",
-            title=f"{tr_capitalize(th.title)} alanında kadın ve erkeklerin eşit fırsatlara "
-            f"erişimi güçlendirilecek ({g + 1})",
-            position=g + 1,
-        )
-        for th in themes
-        for g in range(GOALS_PER_THEME)
+    themes, goals = common.create_themes_and_goals(
+        plan,
+        GOALS_PER_THEME,
+        lambda theme, g: (
+            f"{tr_capitalize(theme)} alanında kadın ve erkeklerin eşit fırsatlara "
+            f"erişimi güçlendirilecek ({g})"
+        ),
     )
     sizes = activity_sizes(n_indicators)
-    n_acts = len(sizes)
+    acts = create_activities(themes, goals, len(sizes))
+    link_units(acts, units, partners)
+    inds = create_indicators(acts, sizes)
+    create_figures(inds)
+    return plan
+
+
+def create_activities(themes, goals, n_acts: int) -> list:
+    """n activities spread evenly over the goals, numbered within their goal (code) and
+    their theme (position)."""
+    from plans.models import Activity
+
     acts: list[Activity] = []
     pos_in_theme: dict[int, int] = {}
     pos_in_goal: dict[int, int] = {}
@@ -211,6 +146,13 @@ def build_plan(n_indicators: int):
             )
         )
     Activity.objects.bulk_create(acts, batch_size=2000)
+    return acts
+
+
+def link_units(acts, units, partners) -> None:
+    """One or two responsible units for every activity, a partner for every other one."""
+    from plans.models import Activity
+
     resp = Activity.responsible_units.through
     resp.objects.bulk_create(
         (
@@ -229,6 +171,13 @@ def build_plan(n_indicators: int):
         ),
         batch_size=2000,
     )
+
+
+def create_indicators(acts, sizes: list[int]) -> list:
+    """``sizes[i]`` indicators for activity i: counts, and now and then a percentage as
+    the third."""
+    from plans.models import Indicator, ValueType
+
     inds: list[Indicator] = []
     for a, size in zip(acts, sizes, strict=True):
         for j in range(size):
@@ -247,6 +196,14 @@ def build_plan(n_indicators: int):
                 )
             )
     Indicator.objects.bulk_create(inds, batch_size=2000)
+    return inds
+
+
+def create_figures(inds) -> None:
+    """A target for every indicator and year, an approved realization for 2024."""
+    from monitoring.models import Realization
+    from plans.models import Target, ValueType
+
     targets, reals = [], []
     for k, ind in enumerate(inds):
         pct = ind.value_type == ValueType.PERCENT
@@ -267,7 +224,6 @@ def build_plan(n_indicators: int):
         )
     Target.objects.bulk_create(targets, batch_size=2000)
     Realization.objects.bulk_create(reals, batch_size=2000)
-    return plan
 
 
 # ------------------------------------------------------------------ helpers
@@ -350,60 +306,6 @@ def rolled_back(fn, **kwargs) -> None:
         pass
 
 
-def read_values(data: bytes) -> list[tuple]:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    rows = [row for ws in wb.worksheets for row in ws.iter_rows(values_only=True)]
-    wb.close()
-    return rows
-
-
-def fill_form(form: bytes) -> tuple[bytes, list[tuple[int, int]], str]:
-    """The 2025 form with a number in every indicator's Gerçekleşme cell; runs in a child
-    process so openpyxl's full (not read-only) load does not count in our peak memory."""
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-
-    wb = load_workbook(io.BytesIO(form))
-    ws = wb.worksheets[0]
-    header = [c.value for c in ws[3]]
-    real_col = header.index("Gerçekleşme") + 1
-    key_col = header.index("yeep:gösterge") + 1
-    filled: list[tuple[int, int]] = []
-    for row in ws.iter_rows(min_row=4):
-        key = row[key_col - 1].value if len(row) >= key_col else None
-        if isinstance(key, int):
-            value = 1 + (key * 7) % 60
-            row[real_col - 1].value = value
-            filled.append((key, value))
-    out = io.BytesIO()
-    wb.save(out)
-    where = f"Gerçekleşme = column {get_column_letter(real_col)}, "
-    where += f"yeep:gösterge = column {get_column_letter(key_col)}"
-    return out.getvalue(), filled, where
-
-
-def in_child(fn, *args):
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(1) as pool:
-        return pool.apply(fn, args)
-
-
-def realization_resource():
-    from import_export import resources
-
-    from monitoring.models import Realization
-
-    class RealizationResource(resources.ModelResource):
-        class Meta:
-            model = Realization
-            fields = ("id", "indicator", "year", "value", "raw_text", "state")
-            import_id_fields = ("indicator", "year")
-
-    return RealizationResource()
-
-
 # ------------------------------------------------------------------ the run
 
 
@@ -444,16 +346,6 @@ def main() -> int:
 
 
 def run(n: int, db_desc: str, runner: Runner, started: float, save: str | None = None) -> int:
-    from django.conf import settings
-    from openpyxl import Workbook, load_workbook
-    from tablib import Dataset
-
-    from monitoring.excel.plan_table import import_plan
-    from monitoring.excel.realization_form import import_realizations
-    from monitoring.excel.report import report_bytes
-    from monitoring.models import Realization
-    from plans.models import Indicator
-
     print(f"DB: {db_desc}")
     print(f"Plan: {n} indicators")
     runner.note("migrate")
@@ -465,39 +357,41 @@ def run(n: int, db_desc: str, runner: Runner, started: float, save: str | None =
     print(f"{len(THEMES)} themes, {len(THEMES) * GOALS_PER_THEME} goals, {n_acts} activities")
     runner.note("build plan")
 
-    # 3. report export ------------------------------------------------------------------
+    report, t_export, t_write = measure_export(plan, runner, save)  # 3.
+    t_import, t_read = measure_plan_import(report, n, runner)  # 1.
+    t_real, t_ie = measure_realization_import(plan, n, runner, save)  # 2.
+
+    table = goals_table(t_import, t_read, t_real, t_ie, t_export, t_write)
+    print_results(table, runner, started)
+    return 0 if all(r[5] == "OK" for r in table) else 1
+
+
+def measure_export(plan, runner: Runner, save: str | None) -> tuple[bytes, float, float]:
+    """3. report export: (the 2024 report, ours, baseline)."""
+    from monitoring.excel.report import report_bytes
+
     report, t_export = runner.ours("report export", lambda: report_bytes(plan, 2024))
     if save:
         Path(save).mkdir(parents=True, exist_ok=True)
         (Path(save) / "report-2024.xlsx").write_bytes(report)
-    cells = read_values(report)
+    cells = workbooks.read_values(report)
     width = max(len(r) for r in cells)
     print(f"  report: {len(report) / 2**20:.2f} MB, {len(cells)} rows x {width} columns")
-
-    def write_only(rows):
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("2024 Gerçekleşme")
-        for row in rows:
-            ws.append(row)
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf
-
-    t_write = best_of(runner.repeat, write_only, cells)
+    t_write = best_of(runner.repeat, workbooks.write_only, cells)
     del cells
     runner.note("export baseline")
+    return report, t_export, t_write
 
-    # 1. plan import --------------------------------------------------------------------
+
+def measure_plan_import(report: bytes, n: int, runner: Runner) -> tuple[float, float]:
+    """1. plan import of the report as a new plan: (ours, baseline)."""
+    from django.conf import settings
+
+    from monitoring.excel.plan_table import import_plan
+    from plans.models import Indicator
+
     settings.UPLOAD_MAX_BYTES = max(settings.UPLOAD_MAX_BYTES, len(report) + 1)  # big --indicators
-
-    def read_only():
-        wb = load_workbook(io.BytesIO(report), read_only=True, data_only=True)
-        for ws in wb.worksheets:
-            for _row in ws.iter_rows(values_only=True):
-                pass
-        wb.close()
-
-    t_read = best_of(runner.repeat, read_only)
+    t_read = best_of(runner.repeat, workbooks.read_only_pass, report)
     runner.note("read-only baseline")
     result, t_import = runner.ours(
         "plan import",
@@ -514,10 +408,19 @@ def run(n: int, db_desc: str, runner: Runner, started: float, save: str | None =
         f"{result.summary.targets} targets, {result.summary.realizations} realizations "
         f"({len(result.warnings)} warnings)"
     )
+    return t_import, t_read
 
-    # 2. realization import -------------------------------------------------------------
+
+def measure_realization_import(
+    plan, n: int, runner: Runner, save: str | None
+) -> tuple[float, float]:
+    """2. realization import of the filled-in 2025 form: (ours, baseline)."""
+    from monitoring.excel.realization_form import import_realizations
+    from monitoring.excel.report import report_bytes
+    from monitoring.models import Realization
+
     form = report_bytes(plan, 2025, with_realizations=False)
-    filled, values, where = in_child(fill_form, form)
+    filled, values, where = workbooks.in_child(workbooks.fill_form, form)
     del form
     if save:
         (Path(save) / "form-2025-filled.xlsx").write_bytes(filled)
@@ -532,11 +435,20 @@ def run(n: int, db_desc: str, runner: Runner, started: float, save: str | None =
     )
     got = in_plan.filter(year=2025).count()
     assert got == n == res.counts["new"], f"realization import: {got} rows, {res.counts}"
+    t_ie = measure_import_export(values, n, in_plan, runner)
+    assert in_plan.filter(year=2025, value__isnull=False).count() == n
+    return t_real, t_ie
+
+
+def measure_import_export(values, n: int, in_plan, runner: Runner) -> float:
+    """The realization import's baseline: django-import-export storing the same figures
+    for 2026 from a tablib Dataset (and, for reference, tablib reading them from .xlsx)."""
+    from tablib import Dataset
 
     dataset = Dataset(headers=["id", "indicator", "year", "value", "raw_text", "state"])
     for key, value in values:
         dataset.append(["", key, 2026, value, str(value), "value"])
-    resource_ = realization_resource()
+    resource_ = workbooks.realization_resource()
     # best of N like ours: N - 1 dry runs (rolled back), then the one that stores
     t_ie = best_of(
         runner.repeat - 1,
@@ -557,9 +469,14 @@ def run(n: int, db_desc: str, runner: Runner, started: float, save: str | None =
         f"  for reference: tablib reading those {n} rows from a flat .xlsx takes "
         f"{t_tablib:.2f}s (not part of the baseline, which starts from the Dataset)"
     )
-    assert in_plan.filter(year=2025, value__isnull=False).count() == n
+    return t_ie
 
-    # ------------------------------------------------------------------ the table
+
+# ------------------------------------------------------------------ the table
+
+
+def goals_table(t_import, t_read, t_real, t_ie, t_export, t_write) -> list[tuple]:
+    """A row per phase: (phase, ours, baseline, ratio, goal, verdict, baseline is)."""
     peak = maxrss_mb()
     rows = [
         (
@@ -590,7 +507,6 @@ def run(n: int, db_desc: str, runner: Runner, started: float, save: str | None =
             "openpyxl write-only, same cells",
         ),
     ]
-    head = ("phase", "ours (s)", "baseline (s)", "ratio", "goal", "verdict", "baseline is")
     table = [
         (p, f"{o:.2f}", f"{b:.2f}", r, g, "OK" if ok else "OVER", what)
         for p, o, b, r, g, ok, what in rows
@@ -606,6 +522,12 @@ def run(n: int, db_desc: str, runner: Runner, started: float, save: str | None =
             "whole process",
         )
     )
+    return table
+
+
+def print_results(table: list[tuple], runner: Runner, started: float) -> None:
+    """The table, every run of ours, the peaks after each step, the profiles."""
+    head = ("phase", "ours (s)", "baseline (s)", "ratio", "goal", "verdict", "baseline is")
     widths = [max(len(str(r[i])) for r in [head, *table]) for i in range(len(head))]
     print()
     if runner.profile or runner.trace:
@@ -629,7 +551,6 @@ def run(n: int, db_desc: str, runner: Runner, started: float, save: str | None =
         print(f"\n--- cProfile: {name}, top 15 by cumulative time ---")
         stats.sort_stats("cumulative").print_stats(30)
     print(f"Total run time: {time.perf_counter() - started:.0f}s")
-    return 0 if all(r[5] == "OK" for r in table) else 1
 
 
 if __name__ == "__main__":

@@ -47,18 +47,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks._common import THEMES  # noqa: E402
+
 NATION_DB, ALONE_DB = "yeep_bench_scale", "yeep_bench_scale_alone"
 YEARS = (2024, 2025, 2026)
-THEMES = [
-    "KADIN İSTİHDAMI",
-    "EĞİTİM",
-    "SAĞLIK",
-    "ŞİDDETLE MÜCADELE",
-    "KATILIM",
-    "KENT HİZMETLERİ",
-    "SOSYAL HİZMETLER",
-    "KURUMSAL KAPASİTE",
-]
 ACTIVITIES_PER_THEME = 15  # 120 activities
 GOALS_PER_THEME = 3
 TWO_INDICATORS_EVERY = 4  # every 4th activity has two indicators: 150 indicators
