@@ -34,10 +34,9 @@ from plans.text import (
     clean_text,
     parse_figure,
     parse_timing,
-    split_units,
     tr_fold,
-    unit_key,
 )
+from plans.unit_names import guess_unit_kind, repair_turkish, split_units, unit_key
 
 from .bulk import bulk_insert, insert_rows
 
@@ -114,63 +113,61 @@ class BuildSummary:
     realizations: int = 0
     new_units: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # the plan's own names of its levels: Narlıdere's "Amaç > Hedef > Eylem"
+    labels: tuple[str, str, str, str] = ("Tema", "Hedef", "Strateji", "Faaliyet")
+    # what the import preview shows (monitoring.excel.plan_preview), not stored
+    built: dict = field(default_factory=dict, repr=False)
 
     def counts(self) -> dict[str, int]:
-        return {
-            "tema": self.themes,
-            "hedef": self.goals,
-            "strateji": self.strategies,
-            "faaliyet": self.activities,
-            "gösterge": self.indicators,
-            "hedef değeri": self.targets + self.activity_targets,
-            "gerçekleşme": self.realizations,
-        }
-
-
-EXTERNAL_WORDS = re.compile(
-    r"derne|vakf|üniversite|ilçe |il |valili|kaymakaml|komutanl|bakanl|odası|kooperatif|"
-    r"federasyon|sendika|stk|baro|muhtar|meclisi|platform|merkezi|kurumu|ajans|a\.ş|şirket|"
-    r"okul|paydaş|mercek|sosyal hizmetler$|sağlık müdürlüğü|milli eğitim",
-)
-COLLECTIVE_WORDS = re.compile(r"^(tüm |bütün |üst yönetim|ilgili |paydaşlar|diğer )")
-
-
-def guess_unit_kind(name: str) -> str:
-    folded = tr_fold(name)
-    if COLLECTIVE_WORDS.search(folded):
-        return Unit.Kind.COLLECTIVE
-    if folded.startswith(("ilçe ", "il ")):
-        return Unit.Kind.EXTERNAL
-    if re.search(r"(daire başkanlığı|dairesi başkanlığı|d\.\s*b\.?|müdürlüğü|müd\.)$", folded):
-        return Unit.Kind.INTERNAL
-    if EXTERNAL_WORDS.search(folded):
-        return Unit.Kind.EXTERNAL
-    return Unit.Kind.INTERNAL
+        """The numbers per level under the plan's names for them ("amaç", "hedef",
+        "eylem" for Narlıdere; "strateji" for a plan whose STRATEJİ rows are its goals)."""
+        theme, goal, strategy, activity = (tr_fold(x) for x in self.labels)
+        counts = {theme or "tema": self.themes, goal or "hedef": self.goals}
+        if strategy and strategy not in counts:
+            counts[strategy] = self.strategies
+        counts[activity or "faaliyet"] = self.activities
+        counts["gösterge"] = self.indicators
+        counts["hedef değeri"] = self.targets + self.activity_targets
+        counts["gerçekleşme"] = self.realizations
+        return counts
 
 
 class UnitResolver:
     """Matches unit names to a municipality's units through their keys and aliases,
-    with all units loaded once; unknown names become new units (bulk-created)."""
+    with all units loaded once; unknown names become new units (bulk-created), each
+    with the cell it was first seen in and the number of activities naming it."""
 
     def __init__(self, municipality: Municipality):
         self.municipality = municipality
         self.by_key: dict[str, Unit] = {}
+        self.known: list[Unit] = []
         for unit in Unit.objects.filter(municipality=municipality):
             self.by_key[unit.key] = unit
+            # a key stored before the key's rules learned something (a repaired letter)
+            self.by_key.setdefault(unit_key(unit.name), unit)
+            self.known.append(unit)
         for alias in UnitAlias.objects.filter(municipality=municipality).select_related("unit"):
             self.by_key.setdefault(alias.key, alias.unit)
+            self.by_key.setdefault(unit_key(alias.alias), alias.unit)
         self.pending: dict[str, Unit] = {}
         self.cells: dict[str, list[Unit]] = {}  # the same cell text comes again and again
+        self.first_seen: dict[str, str] = {}  # new unit's key -> "'Sayfa' sayfası, 5. satır"
+        self.uses: Counter = Counter()  # new unit's key -> activities naming it
 
-    def resolve_cell(self, raw: str) -> list[Unit]:
+    def resolve_cell(self, raw: str, where: str = "") -> list[Unit]:
         if type(raw) is str:
             known = self.cells.get(raw)
             if known is None:
-                known = self.cells[raw] = self._resolve(raw)
-            return list(known)
-        return self._resolve(raw)
+                known = self.cells[raw] = self._resolve(raw, where)
+            units = list(known)
+        else:
+            units = self._resolve(raw, where)
+        for unit in units:
+            if unit.pk is None:
+                self.uses[unit.key] += 1
+        return units
 
-    def _resolve(self, raw) -> list[Unit]:
+    def _resolve(self, raw, where: str) -> list[Unit]:
         units = []
         for name in split_units(raw):
             key = unit_key(name)
@@ -178,11 +175,12 @@ class UnitResolver:
             if unit is None:
                 unit = Unit(
                     municipality=self.municipality,
-                    name=clean_text(name),
+                    name=clean_text(repair_turkish(name)),
                     key=key,
                     kind=guess_unit_kind(name),
                 )
                 self.pending[key] = unit
+                self.first_seen[key] = where
             if unit not in units:
                 units.append(unit)
         return units
@@ -431,8 +429,12 @@ class _PlanBuilder:
         self.activity_units.append(
             (
                 activity,
-                self.resolver.resolve_cell(row.responsible),
-                self.resolver.resolve_cell(row.partners),
+                self.resolver.resolve_cell(
+                    row.responsible, row.source.cell(row.columns.get("responsible", ""))
+                ),
+                self.resolver.resolve_cell(
+                    row.partners, row.source.cell(row.columns.get("partners", ""))
+                ),
             )
         )
         self._note_code(row, tkey, activity)
@@ -453,7 +455,12 @@ class _PlanBuilder:
             self.code_seen[ckey] = row.source
 
     def save_structure(self) -> None:
-        self.summary.new_units = [u.name for u in self.resolver.save_new()]
+        new = self.resolver.save_new()
+        self.summary.new_units = [u.name for u in new]
+        self.summary.built["new_units"] = [
+            (u, self.resolver.first_seen.get(u.key, ""), self.resolver.uses[u.key]) for u in new
+        ]
+        self.summary.built["known_units"] = self.resolver.known
         bulk_insert(list(self.themes.values()))
         bulk_insert(list(self.goals.values()))
         bulk_insert(list(self.strategies.values()))
@@ -526,6 +533,21 @@ class _PlanBuilder:
     def finish(self) -> BuildSummary:
         summary = self.summary
         summary.target_cells = self.targets  # stored by the caller, through the writer
+        plan = self.plan
+        summary.labels = (
+            plan.theme_label,
+            plan.goal_label,
+            plan.strategy_label,
+            plan.activity_label,
+        )
+        summary.built.update(
+            themes=list(self.themes.values()),
+            goals=list(self.goals.values()),
+            strategies=list(self.strategies.values()),
+            activities=self.activities,
+            indicators=self.indicators,
+            activity_units=self.activity_units,
+        )
         summary.themes = len(self.themes)
         summary.goals = len(self.goals)
         summary.strategies = len(self.strategies)

@@ -146,6 +146,11 @@ class UploadFlow:
     def preview(self, result, params) -> dict:
         raise NotImplementedError
 
+    def confirmed(self, params: dict) -> dict:
+        """The parameters for the real run: what was uploaded, and what the user chose
+        on the preview page."""
+        return params
+
     def done(self, result):
         raise NotImplementedError
 
@@ -170,7 +175,7 @@ def upload_view(flow: UploadFlow):
         token = request.POST["token"]
         data, params = _unstash(request, token, flow.kind)
         try:
-            result = flow.run(data, params, dry_run=False)
+            result = flow.run(data, flow.confirmed(params), dry_run=False)
         except WorkbookError as exc:
             _forget(request, token)
             # the choices made stay: only the file is to be chosen again
@@ -242,10 +247,24 @@ class PlanUpload(UploadFlow):
         name = params["municipality_name"].strip()
         return {
             "preview": result,
+            "tree": result.preview,
             "counts": result.summary.counts(),
             "municipality_exists": Municipality.objects.filter(name=name).exists(),
             "params": params,
         }
+
+    def confirmed(self, params: dict) -> dict:
+        """The proposals accepted on the preview: "unit-3-name" (the new name) with
+        "unit-3-map" (the known unit's id, or empty to keep the unit new)."""
+        post = self.request.POST
+        choices: dict[str, int] = {}
+        for field_name, name in post.items():
+            if not (field_name.startswith("unit-") and field_name.endswith("-name")):
+                continue
+            target = post.get(field_name[: -len("name")] + "map", "")
+            if target.isdigit() and name.strip():
+                choices[name.strip()] = int(target)
+        return {**params, "unit_aliases": choices} if choices else params
 
     def done(self, result):
         messages.success(
