@@ -223,7 +223,7 @@ def test_a_new_municipality_keeps_names_with_ve_whole(admin_client_tr):
     assert "<strong>Ruhsat ve Denetim Müdürlüğü</strong>" in own
     assert "<strong>Ruhsat</strong>" not in own and "<strong>Denetim Müdürlüğü</strong>" not in own
     # no known unit to propose
-    assert "Var olan birim" not in response.text
+    assert "Var olan birim:" not in response.text
 
 
 def test_the_tree_uses_the_plans_own_level_names(admin_client_tr, tmp_path):
@@ -280,3 +280,55 @@ def test_preview_queries_do_not_grow_with_rows(admin_client_tr, django_assert_nu
     # bulk-inserts with COPY: one more query (the ids) for each of the four levels.
     with django_assert_num_queries(43 if connection.vendor == "postgresql" else 39):
         _post(admin_client_tr, xlsx(plan_rows(5)))
+
+
+def _two_spellings() -> bytes:
+    return xlsx(
+        [
+            HEADER,
+            ["1. EĞİTİM"],
+            ["1.1.1. Bir", "Gösterge bir", "Saęlık İşleri Müdürlüğü", "-", 0, 1, 2, 3],
+            ["1.1.2. İki", "Gösterge iki", "Kültür ve Sosyal İşler Müdürlüğü", "-", 0, 1, 2, 3],
+            ["1.1.3. Üç", "Gösterge üç", "Kültür ve Sosyal İşler Müdürlüğü", "-", 0, 1, 2, 3],
+            ["1.1.4. Dört", "Gösterge dört", "Kültür Sosyal İşler Müdürlüğü", "-", 0, 1, 2, 3],
+            ["1.1.5. Beş", "Gösterge beş", "Sağlık İşleri Müdürlüğü", "-", 0, 1, 2, 3],
+        ]
+    )
+
+
+def test_a_new_municipality_gets_one_unit_for_two_spellings(admin_client_tr):
+    """No known unit to propose: the file's own, more used spelling is proposed (and
+    chosen); a mis-encoded spelling is the same unit at once, under the right letters."""
+    municipality = "İki Yazılış Belediyesi"
+    response = _post(admin_client_tr, _two_spellings(), municipality=municipality)
+    own = _section(response.text, "units-internal")
+    assert own.count("<strong>Sağlık İşleri Müdürlüğü</strong>") == 1
+    assert "Saęlık" not in own
+    row = re.search(r"<strong>Kültür Sosyal İşler Müdürlüğü</strong>.*?</tr>", own, re.S)[0]
+    assert (
+        '<option value="same:kültür ve sosyal işler müdürlüğü" selected>'
+        "Bu tablodaki: Kültür ve Sosyal İşler Müdürlüğü</option>"
+    ) in row
+    # the more used spelling is not proposed to go the other way
+    more = re.search(r"<strong>Kültür ve Sosyal İşler Müdürlüğü</strong>.*?</tr>", own, re.S)[0]
+    assert "<select" not in more
+    field = re.search(
+        r'name="(unit-internal-\d+)-name" value="Kültür Sosyal İşler Müdürlüğü"', own
+    ).group(1)
+    response = admin_client_tr.post(
+        reverse(URL),
+        {
+            "token": response.context["token"],
+            f"{field}-name": "Kültür Sosyal İşler Müdürlüğü",
+            f"{field}-map": "same:kültür ve sosyal işler müdürlüğü",
+        },
+    )
+    assert response.status_code == 302
+    units = Unit.objects.filter(municipality__name=municipality)
+    assert sorted(units.values_list("name", flat=True)) == [
+        "Kültür ve Sosyal İşler Müdürlüğü",
+        "Sağlık İşleri Müdürlüğü",
+    ]
+    kultur = units.get(name="Kültür ve Sosyal İşler Müdürlüğü")
+    assert kultur.responsible_for.count() == 3
+    assert UnitAlias.objects.get(alias="Kültür Sosyal İşler Müdürlüğü").unit == kultur

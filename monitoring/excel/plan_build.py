@@ -26,7 +26,6 @@ from plans.models import (
     Strategy,
     Theme,
     Unit,
-    UnitAlias,
     ValueType,
 )
 from plans.text import (
@@ -36,9 +35,9 @@ from plans.text import (
     parse_timing,
     tr_fold,
 )
-from plans.unit_names import guess_unit_kind, repair_turkish, split_units, unit_key
 
 from .bulk import bulk_insert, insert_rows
+from .plan_units import UnitResolver
 
 
 @dataclass
@@ -130,68 +129,6 @@ class BuildSummary:
         counts["hedef değeri"] = self.targets + self.activity_targets
         counts["gerçekleşme"] = self.realizations
         return counts
-
-
-class UnitResolver:
-    """Matches unit names to a municipality's units through their keys and aliases,
-    with all units loaded once; unknown names become new units (bulk-created), each
-    with the cell it was first seen in and the number of activities naming it."""
-
-    def __init__(self, municipality: Municipality):
-        self.municipality = municipality
-        self.by_key: dict[str, Unit] = {}
-        self.known: list[Unit] = []
-        for unit in Unit.objects.filter(municipality=municipality):
-            self.by_key[unit.key] = unit
-            # a key stored before the key's rules learned something (a repaired letter)
-            self.by_key.setdefault(unit_key(unit.name), unit)
-            self.known.append(unit)
-        for alias in UnitAlias.objects.filter(municipality=municipality).select_related("unit"):
-            self.by_key.setdefault(alias.key, alias.unit)
-            self.by_key.setdefault(unit_key(alias.alias), alias.unit)
-        self.pending: dict[str, Unit] = {}
-        self.cells: dict[str, list[Unit]] = {}  # the same cell text comes again and again
-        self.first_seen: dict[str, str] = {}  # new unit's key -> "'Sayfa' sayfası, 5. satır"
-        self.uses: Counter = Counter()  # new unit's key -> activities naming it
-
-    def resolve_cell(self, raw: str, where: str = "") -> list[Unit]:
-        if type(raw) is str:
-            known = self.cells.get(raw)
-            if known is None:
-                known = self.cells[raw] = self._resolve(raw, where)
-            units = list(known)
-        else:
-            units = self._resolve(raw, where)
-        for unit in units:
-            if unit.pk is None:
-                self.uses[unit.key] += 1
-        return units
-
-    def _resolve(self, raw, where: str) -> list[Unit]:
-        units = []
-        for name in split_units(raw):
-            key = unit_key(name)
-            unit = self.by_key.get(key) or self.pending.get(key)
-            if unit is None:
-                unit = Unit(
-                    municipality=self.municipality,
-                    name=clean_text(repair_turkish(name)),
-                    key=key,
-                    kind=guess_unit_kind(name),
-                )
-                self.pending[key] = unit
-                self.first_seen[key] = where
-            if unit not in units:
-                units.append(unit)
-        return units
-
-    def save_new(self) -> list[Unit]:
-        new = list(self.pending.values())
-        Unit.objects.bulk_create(new)
-        for unit in new:
-            self.by_key[unit.key] = unit
-        self.pending = {}
-        return new
 
 
 def group_aliases() -> tuple[dict[str, str], dict[str, Group]]:
@@ -305,6 +242,7 @@ def build_plan(
     version: int | None = None,
     level_indicator_keys: Iterable[tuple[str, str]] = (),
     plan_fields: dict | None = None,
+    unit_merges: dict[str, str] | None = None,
 ) -> tuple[Plan, BuildSummary, list[tuple[PlanRow, Indicator | None]]]:
     """Create a whole plan from rows. Returns the plan, a summary and, per row, the
     indicator created for it (for realizations stored by the caller); the targets are in
@@ -321,7 +259,7 @@ def build_plan(
         **(labels or {}),
         **(plan_fields or {}),
     )
-    builder = _PlanBuilder(plan, level_indicator_keys)
+    builder = _PlanBuilder(plan, level_indicator_keys, unit_merges)
     activity_of_row = [builder.activity_for(row) for row in rows]
     builder.save_structure()
     row_indicator = [
@@ -336,12 +274,17 @@ class _PlanBuilder:
     """The levels, activities and indicators of one new plan, built row by row and
     inserted in bulk (a fixed number of queries whatever the number of rows)."""
 
-    def __init__(self, plan: Plan, level_indicator_keys: Iterable[tuple[str, str]]):
+    def __init__(
+        self,
+        plan: Plan,
+        level_indicator_keys: Iterable[tuple[str, str]],
+        unit_merges: dict[str, str] | None = None,
+    ):
         self.plan = plan
         self.summary = BuildSummary()
         aliases, _groups = group_aliases()
         self.parse = figure_parser(aliases)
-        self.resolver = UnitResolver(plan.municipality)
+        self.resolver = UnitResolver(plan.municipality, unit_merges)
         self.level_keys = {(c, tr_fold(n)) for c, n in level_indicator_keys}
         self.themes: dict[tuple, Theme] = {}
         self.goals: dict[tuple, Goal] = {}

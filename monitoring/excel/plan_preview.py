@@ -68,14 +68,24 @@ class LevelNode:
 
 
 @dataclass
+class Proposal:
+    """What a new name could be instead of a new unit: a known unit ("12", its id) or
+    another new name of the same file that more activities use ("same:<its key>")."""
+
+    score: float
+    value: str
+    label: str
+
+
+@dataclass
 class NewUnit:
     name: str
     key: str
     kind: str
     where: str  # the first cell naming it
     uses: int  # activities naming it
-    proposals: list[tuple[float, Unit]]
-    chosen: Unit | None  # the proposal chosen in advance
+    proposals: list[Proposal]
+    chosen: str  # the value of the proposal chosen in advance; "" keeps the unit new
 
 
 @dataclass
@@ -183,14 +193,38 @@ KIND_TITLES = {
 }
 
 
+def _proposals(unit, known, peers) -> list[Proposal]:
+    """Known units near the name first; else the file's own spellings of it that more
+    activities use ("Kültür Sosyal İşler Müdürlüğü" beside "Kültür ve Sosyal İşler
+    Müdürlüğü"), so a new municipality's plan does not create both."""
+    out = [
+        Proposal(score, str(u.pk), _("Var olan birim: %(n)s") % {"n": u.name})
+        for score, u in closest_units(unit.name, known, cutoff=PROPOSE_SHOWN)
+    ]
+    if not out and peers:
+        out = [
+            Proposal(score, f"same:{u.key}", _("Bu tablodaki: %(n)s") % {"n": u.name})
+            for score, u in closest_units(unit.name, peers, cutoff=PROPOSE_CHOSEN)
+        ]
+    return out
+
+
 def _unit_groups(built: dict) -> list[UnitGroup]:
     known = [(loose_key(u.name), u) for u in built.get("known_units", [])]
+    new = built.get("new_units", [])
+    rank = {u.key: (-n, i) for i, (u, _where, n) in enumerate(new)}
     groups: dict[str, list[NewUnit]] = {kind: [] for kind in KIND_TITLES}
-    for unit, where, uses in built.get("new_units", []):
-        proposals = closest_units(unit.name, known, cutoff=PROPOSE_SHOWN) if known else []
-        chosen = proposals[0][1] if proposals and proposals[0][0] >= PROPOSE_CHOSEN else None
+    for unit, where, n in new:
+        # toward a spelling used more (then: seen first), never back: no cycles
+        peers = [
+            (loose_key(u.name), u)
+            for u, _w, _n in new
+            if u.kind == unit.kind and rank[u.key] < rank[unit.key]
+        ]
+        proposals = _proposals(unit, known, peers)
+        chosen = proposals[0].value if proposals and proposals[0].score >= PROPOSE_CHOSEN else ""
         groups.setdefault(unit.kind, []).append(
-            NewUnit(unit.name, unit.key, unit.kind, where, uses, proposals, chosen)
+            NewUnit(unit.name, unit.key, unit.kind, where, n, proposals, chosen)
         )
     return [
         UnitGroup(

@@ -125,10 +125,13 @@ def import_plan(
     file_name: str = "",
     user=None,
     unit_aliases: dict[str, int] | None = None,
+    unit_merges: dict[str, str] | None = None,
 ) -> ImportResult:
     """Parse and store a plan workbook in one transaction (rolled back on a dry run).
     ``unit_aliases`` maps a new unit's name to a unit of the municipality that the user
-    chose in the preview: the name is kept as that unit's other spelling."""
+    chose in the preview: the name is kept as that unit's other spelling; ``unit_merges``
+    maps a new name to the key of another new name of the same file (one unit, both
+    spellings)."""
     parsed = parse_workbook(source, report_year=year)
     years = set(parsed.target_years)
     if parsed.report_year:
@@ -170,6 +173,7 @@ def import_plan(
                 last_year=max(years),
                 rows=parsed.rows,
                 labels=labels,
+                unit_merges=unit_merges,
             )
             preview = plan_preview(plan, summary) if dry_run else None
             more = store_plan_figures(

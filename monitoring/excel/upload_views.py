@@ -254,17 +254,21 @@ class PlanUpload(UploadFlow):
         }
 
     def confirmed(self, params: dict) -> dict:
-        """The proposals accepted on the preview: "unit-3-name" (the new name) with
-        "unit-3-map" (the known unit's id, or empty to keep the unit new)."""
+        """The proposals accepted on the preview: "unit-internal-3-name" (the new name)
+        with "unit-internal-3-map": a known unit's id, "same:<key>" for another spelling
+        in the same file, or empty to keep the unit new."""
         post = self.request.POST
-        choices: dict[str, int] = {}
+        aliases: dict[str, int] = {}
+        merges: dict[str, str] = {}
         for field_name, name in post.items():
             if not (field_name.startswith("unit-") and field_name.endswith("-name")):
                 continue
-            target = post.get(field_name[: -len("name")] + "map", "")
-            if target.isdigit() and name.strip():
-                choices[name.strip()] = int(target)
-        return {**params, "unit_aliases": choices} if choices else params
+            target, name = post.get(field_name[: -len("name")] + "map", ""), name.strip()
+            if target.isdigit() and name:
+                aliases[name] = int(target)
+            elif target.startswith("same:") and name:
+                merges[name] = target[len("same:") :]
+        return {**params, "unit_aliases": aliases, "unit_merges": merges}
 
     def done(self, result):
         messages.success(
