@@ -155,9 +155,14 @@ def _tree(plan, built: dict, target_cells) -> list[LevelNode]:
             indicator_targets.setdefault(c.indicator.pk, {})[c.year] = c.parsed
         else:
             activity_targets.setdefault(c.activity.pk, {})[c.year] = c.parsed
+    # the units as the cells were split: "Ruhsat ve Denetim Müdürlüğü; Zabıta Müdürlüğü"
+    units = {
+        a.pk: ("; ".join(u.name for u in r), "; ".join(u.name for u in p))
+        for a, r, p in built.get("activity_units", [])
+    }
     acts: dict[int, ActivityNode] = {}
     for a in built.get("activities", []):
-        node = ActivityNode(a.code, a.title, a.responsible_raw, a.partners_raw)
+        node = ActivityNode(a.code, a.title, *units.get(a.pk, ("", "")))
         if a.pk in activity_targets:
             node.targets = _cells(activity_targets[a.pk], years, "")
         acts[a.pk] = node
