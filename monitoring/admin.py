@@ -22,7 +22,7 @@ from plans.admin import (
 from plans.models import Plan, Unit
 from plans.scoping import directorate_unit, scope
 
-from . import closing, tasks, workflow
+from . import admin_profile, closing, tasks, workflow  # noqa: F401  (admin_profile registers)
 from .admin_columns import ReviewColumnsMixin
 from .admin_figures import CellsAdminMixin
 from .audit import FigureRefused

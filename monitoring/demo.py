@@ -87,4 +87,8 @@ def load_demo_plan(spec: dict) -> DemoResult:
 
 
 def load_demo(only: list[str] | None = None) -> list[DemoResult]:
-    return [load_demo_plan(spec) for spec in demo_specs() if only is None or spec["key"] in only]
+    from .demo_profile import load_demo_profiles
+
+    results = [load_demo_plan(spec) for spec in demo_specs() if only is None or spec["key"] in only]
+    load_demo_profiles()  # the local gender profiles (Narlıdere, seed 001)
+    return results

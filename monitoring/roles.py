@@ -27,6 +27,15 @@ PLAN_MODELS = [
     "unitalias",
 ]
 CRUD = ["add", "change", "delete", "view"]
+# the local gender profile (plans.gender_profile): the unit keeps it, managers read it
+PROFILE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    EQUALITY_UNIT: [
+        *[("plans", f"{a}_profilefigure") for a in CRUD],
+        ("plans", "view_profilemeasure"),
+    ],
+    DIRECTORATE: [("plans", "view_profilefigure"), ("plans", "view_profilemeasure")],
+    MANAGER: [("plans", "view_profilefigure"), ("plans", "view_profilemeasure")],
+}
 
 ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     EQUALITY_UNIT: [
@@ -61,6 +70,8 @@ ROLE_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("monitoring", "view_figurechange"),
     ],
 }
+# (kept apart from ROLE_PERMISSIONS: migration 0004 gives those, before the profile's
+# models exist; 0007_profile_roles adds these)
 
 
 def ensure_roles() -> None:
@@ -75,6 +86,7 @@ def ensure_roles() -> None:
         ).select_related("content_type")
     }
     for role, wanted in ROLE_PERMISSIONS.items():
+        wanted = [*wanted, *PROFILE_PERMISSIONS.get(role, [])]
         group, _ = Group.objects.get_or_create(name=role)
         group.permissions.set([perms[key] for key in wanted if key in perms])
 
@@ -82,9 +94,12 @@ def ensure_roles() -> None:
 def ensure_reference_data() -> None:
     """Groups of people and roles, as the data migrations create them: again after a
     flush (transactional browser tests empty every table)."""
-    from plans.models import Group
+    from plans.models import Group, ProfileMeasure
+    from plans.profile_measures import DEFAULT_MEASURES
     from plans.text import DEFAULT_GROUPS
 
+    for position, m in enumerate(DEFAULT_MEASURES, start=1):
+        ProfileMeasure.objects.get_or_create(code=m["code"], defaults={**m, "position": position})
     existing = set(Group.objects.values_list("code", flat=True))
     for position, g in enumerate(DEFAULT_GROUPS, start=1):
         if g["code"] not in existing:

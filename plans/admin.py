@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from .admin_profile import ProfileBaselineMixin, ProfileFigureInline
 from .models import (
     Activity,
     Goal,
@@ -142,6 +143,7 @@ class MunicipalityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name__tr_contains"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [ProfileFigureInline]  # the local gender profile
 
 
 class UnitAliasInline(ScopedAdminMixin, admin.TabularInline):
@@ -461,7 +463,7 @@ class IndicatorUnitFilter(ResponsibleUnitFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class IndicatorAdmin(ProfileBaselineMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Figures (targets, realizations, history) are added by monitoring.admin_figures."""
 
     list_display = [

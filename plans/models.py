@@ -14,6 +14,14 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# the local gender profile's models live in their own module
+from .gender_profile import (  # noqa: F401
+    IndicatorProfileLink,
+    ProfileFigure,
+    ProfileMeasure,
+    ProfileQuantity,
+)
+
 
 class Municipality(models.Model):
     name = models.CharField(_("ad"), max_length=200, unique=True)

@@ -21,13 +21,15 @@ PATHS = {
     "plans.strategy": "goal__theme__plan__municipality",
     "plans.activity": "theme__plan__municipality",
     "plans.indicator": "activity__theme__plan__municipality",
+    "plans.profilefigure": "municipality",  # the local gender profile
+    "plans.indicatorprofilelink": "indicator__activity__theme__plan__municipality",
     "monitoring.realization": "indicator__activity__theme__plan__municipality",
     "monitoring.reportingyear": "plan__municipality",
     "monitoring.yearevent": "plan__municipality",
     # an audit row keeps its plan when its indicator or activity is deleted
     "monitoring.figurechange": "plan__municipality",
 }
-UNSCOPED = {"plans.group"}  # shared tables (groups of people)
+UNSCOPED = {"plans.group", "plans.profilemeasure"}  # shared tables (groups, measures)
 EITHER_OWNER = {"plans.target"}  # an indicator's or an activity's
 
 

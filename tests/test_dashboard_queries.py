@@ -48,11 +48,12 @@ PLAN_AND_FINGERPRINT = 1 + 2
 SNAPSHOT = 5
 # indicator_rows: indicators, responsible units, partners, targets, realizations
 ROWS = 5
+PROFILE = 1  # the municipality's local gender profile, whatever its size
 
 
 def test_overview_queries(plan, staff, django_assert_num_queries):
     # + themes, units; indicator_rows for the lists of what is behind and what went over
-    cold = SIGNED_IN + PLAN_AND_FINGERPRINT + SNAPSHOT + 2 + ROWS
+    cold = SIGNED_IN + PLAN_AND_FINGERPRINT + SNAPSHOT + 2 + ROWS + PROFILE
     with django_assert_num_queries(cold):
         get(staff, "overview", plan.pk, year=2024)
     with django_assert_num_queries(cold - SNAPSHOT - 1):  # the snapshot is cached
@@ -65,7 +66,7 @@ def test_overview_queries(plan, staff, django_assert_num_queries):
 def test_public_overview_queries(plan, django_assert_num_queries):
     Plan.objects.filter(pk=plan.pk).update(is_public=True)
     Realization.objects.for_plan(plan).update(status=Realization.Status.APPROVED)
-    with django_assert_num_queries(PLAN_AND_FINGERPRINT + SNAPSHOT + 2 + ROWS):
+    with django_assert_num_queries(PLAN_AND_FINGERPRINT + SNAPSHOT + 2 + ROWS + PROFILE):
         get(Client(), "overview", plan.pk)
 
 

@@ -29,6 +29,9 @@ def test_select_all_counts_with_the_singular_noun(admin_client_tr):
     shown = f"{total:,}".replace(",", ".")
     assert f"{shown} gerçekleşme kaydının tümünü seç" in text
     assert "gerçekleşmeler nesnelerini" not in text
+    # the paginator's count below the list, too
+    assert re.search(rf'<p class="paginator">.*\b{re.escape(shown)} gerçekleşme\b', text)
+    assert f"{total} gerçekleşmeler" not in text and f"{shown} gerçekleşmeler" not in text
 
 
 @pytest.fixture
@@ -44,6 +47,7 @@ def test_select_all_in_english_keeps_the_english_plural(admin_client_tr):
     make_plan(120)
     response = admin_client_tr.get(reverse(CHANGELIST), HTTP_ACCEPT_LANGUAGE="en")
     assert re.search(r"Select all [\d,]+ realizations", response.text)
+    assert re.search(r"[\d.,]+ realizations\s*</p>|[\d.,]+ realizations\s*<a", response.text)
 
 
 def test_deleted_message_counts_with_the_singular_noun(admin_client_tr):
