@@ -25,6 +25,7 @@ from plans.models import Activity, Indicator, Plan, Target, Unit
 from plans.resources import UnitResource
 from plans.text import parse_figure
 
+from .admin_generations import GenerationActions
 from .audit import FigureRefused
 from .excel.upload_views import plan_import_view
 from .models import FigureChange, Realization
@@ -338,7 +339,7 @@ def _status_change(change: FigureChange) -> str:
 class IndicatorAdmin(CellsAdminMixin, SafeImportExportMixin, plan_admin.IndicatorAdmin):
     resource_classes = [IndicatorResource]
     inlines = [TargetCellInline, RealizationCellInline]
-    readonly_fields = ["history"]
+    readonly_fields = [*plan_admin.IndicatorAdmin.readonly_fields, "history"]
     fieldsets = [
         *plan_admin.IndicatorAdmin.fieldsets,
         (_("Değişiklik geçmişi"), {"fields": ["history"], "classes": ["collapse"]}),
@@ -412,7 +413,7 @@ class ActivityAdmin(CellsAdminMixin, plan_admin.ActivityAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(CellsAdminMixin, plan_admin.PlanAdmin):
+class PlanAdmin(GenerationActions, CellsAdminMixin, plan_admin.PlanAdmin):
     def figures_of(self, objs):
         ids = [o.pk for o in objs]
         acts = list(Activity.objects.filter(theme__plan_id__in=ids).values_list("pk", flat=True))

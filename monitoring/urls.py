@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:plan_pk>/gostergeler/", views.indicator_table, name="indicator_table"),
     path("<int:plan_pk>/rapor.xlsx", views.report_xlsx, name="report_xlsx"),
     path("<int:plan_pk>/rapor.pdf", views.report_pdf, name="report_pdf"),
+    path("<int:plan_pk>/farklar/", views.plan_differences, name="differences"),
 ]

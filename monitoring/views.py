@@ -10,17 +10,20 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from monitoring.excel.exports import csv_value, xlsx_cell, xlsx_value
+from plans.models import Plan
+from plans.scoping import scope
 
 from . import dashboard
 from .dashboard import LoginRequired, get_plan_for
 from .excel.report import report_response
+from .lineage import plan_diff
 
 
 def plan_page(view):
@@ -237,3 +240,20 @@ def _workbook(table, header: list[str], lines: list[list]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# ---------------------------------------------------------------------------- generations
+
+
+@require_GET
+def plan_differences(request, plan_pk):
+    """A plan against the plan it revises or follows: for the plan's municipality (and
+    platform administrators); another municipality's plan is a 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+    plans = scope(Plan.objects.select_related("municipality", "predecessor"), request.user)
+    plan = get_object_or_404(plans, pk=plan_pk)
+    diff = plan_diff(plan)
+    if diff is None:
+        raise Http404("predecessor")
+    return render(request, "monitoring/differences.html", {"d": diff, "plan": plan})

@@ -185,6 +185,9 @@ class ThemeInline(ScopedAdminMixin, admin.TabularInline):
     show_change_link = True
 
 
+GENERATION_WORDS = {Plan.Kind.REVISION: _("Yeni sürüm"), Plan.Kind.NEXT: _("Sonraki dönem planı")}
+
+
 @admin.register(Plan)
 class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -192,6 +195,7 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
         "municipality",
         "period",
         "version",
+        "generation",
         "status",
         "is_public",
         "theme_count",
@@ -200,8 +204,8 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["status", ("municipality", admin.RelatedOnlyFieldListFilter), "is_public"]
     search_fields = ["title__tr_contains", "municipality__name__tr_contains"]
-    list_select_related = ["municipality"]
-    readonly_fields = ["structure", "links"]
+    list_select_related = ["municipality", "predecessor"]
+    readonly_fields = ["structure", "links", "predecessor", "kind"]
     inlines = [ThemeInline]
     fieldsets = [
         (
@@ -219,6 +223,7 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
             },
         ),
         (_("Meclis kararı"), {"fields": [("council_decision_date", "council_decision_number")]}),
+        (_("Plan kuşağı"), {"fields": [("predecessor", "kind")]}),
         (
             _("Düzeylerin bu plandaki adları"),
             {"fields": [("theme_label", "goal_label", "strategy_label", "activity_label")]},
@@ -242,6 +247,21 @@ class PlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("dönem"))
     def period(self, obj):
         return f"{obj.first_year}–{obj.last_year}"
+
+    @admin.display(description=_("önceki plana göre"))
+    def generation(self, obj):
+        """ "Yeni sürüm: <the plan it revises>"; "-" for a first plan."""
+        if not obj.predecessor_id:
+            return "-"
+        before = obj.predecessor
+        return format_html(
+            "{}<br><span class='quiet'>{} {}–{}, {}</span>",
+            GENERATION_WORDS.get(obj.kind, obj.get_kind_display()),
+            _("önceki:"),
+            before.first_year,
+            before.last_year,
+            _("%(v)s. sürüm") % {"v": before.version},
+        )
 
     @admin.display(description=_("tema"), ordering="n_themes")
     def theme_count(self, obj):
@@ -484,8 +504,9 @@ class IndicatorAdmin(ProfileBaselineMixin, ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["name__tr_contains", "activity__code", "activity__title__tr_contains"]
     list_select_related = ["activity__theme__plan"]
     autocomplete_fields = ["activity"]
+    readonly_fields = ["continues"]
     fieldsets = [
-        (None, {"fields": ["activity", ("position", "name")]}),
+        (None, {"fields": ["activity", ("position", "name"), "continues"]}),
         (
             _("Ölçüm"),
             {

@@ -229,3 +229,43 @@ class InstallTriggers(Operation):
 
     def describe(self):
         return f"Install {len(self.after)} database trigger sets"
+
+
+class WithoutSQLiteTriggers(migrations.SeparateDatabaseAndState):
+    """Run ``operations`` with every trigger of a SQLite database taken away and created
+    again after them. SQLite rebuilds a table to add a constraint or a column with a
+    default, and cannot rename the rebuilt table while another table's trigger names it
+    ("error in trigger target_year_in_plan_ins: no such table: main.plans_plan"); the
+    rebuild would also drop the table's own triggers. PostgreSQL alters tables in place:
+    the operations just run."""
+
+    def __init__(self, operations=None, database_operations=None, state_operations=None):
+        ops = list(operations if operations is not None else database_operations or [])
+        super().__init__(database_operations=ops, state_operations=ops)
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"operations": self.database_operations})
+
+    def _around(self, schema_editor, run) -> None:
+        if schema_editor.connection.vendor != "sqlite":
+            run()
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            saved = cursor.fetchall()
+        for name, _sql in saved:
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}"', params=None)
+        run()
+        for _name, sql in saved:
+            schema_editor.execute(sql, params=None)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        parent = super().database_forwards
+        self._around(schema_editor, lambda: parent(app_label, schema_editor, from_state, to_state))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        parent = super().database_backwards
+        self._around(schema_editor, lambda: parent(app_label, schema_editor, from_state, to_state))
+
+    def describe(self):
+        return f"Run {len(self.database_operations)} operations without SQLite's triggers"

@@ -152,6 +152,13 @@ class Plan(models.Model):
         COMPLETED = "completed", _("Tamamlandı")
         ARCHIVED = "archived", _("Arşivlendi")
 
+    class Kind(models.TextChoices):
+        """How a plan follows its predecessor (plans.generations makes both)."""
+
+        FIRST = "", _("İlk plan")
+        REVISION = "revision", _("Yeni sürüm (aynı planın revizyonu)")
+        NEXT = "next", _("Sonraki dönem planı")
+
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="plans", verbose_name=_("belediye")
     )
@@ -162,6 +169,19 @@ class Plan(models.Model):
     status = models.CharField(_("durum"), max_length=20, choices=Status, default=Status.DRAFT)
     council_decision_date = models.DateField(_("meclis karar tarihi"), null=True, blank=True)
     council_decision_number = models.CharField(_("meclis karar no"), max_length=50, blank=True)
+    # the line of generations: the plan this one revises or follows (same municipality,
+    # no cycle: plans.triggers.PLAN_LINEAGE)
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("önceki plan"),
+    )
+    kind = models.CharField(
+        _("önceki plana göre"), max_length=10, choices=Kind, blank=True, default=Kind.FIRST
+    )
     theme_label = models.CharField(_("tema düzeyinin adı"), max_length=40, default="Tema")
     goal_label = models.CharField(_("hedef düzeyinin adı"), max_length=40, default="Hedef")
     strategy_label = models.CharField(
@@ -190,6 +210,16 @@ class Plan(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["municipality", "title", "version"], name="plan_unique_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["", "revision", "next"]), name="plan_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(predecessor__isnull=True) | ~Q(kind=""),
+                name="plan_predecessor_has_kind",
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("pk")), name="plan_not_own_predecessor"
             ),
         ]
 
@@ -331,6 +361,14 @@ class Activity(models.Model):
     )
     responsible_raw = models.TextField(_("sorumlu birim (kaynak metni)"), blank=True)
     partners_raw = models.TextField(_("destekçi kurum/kuruluş (kaynak metni)"), blank=True)
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        verbose_name=_("önceki plandaki karşılığı"),
+    )
 
     objects = ActivityQuerySet.as_manager()
 
@@ -393,6 +431,15 @@ class Indicator(models.Model):
         _("mevcut değer"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     baseline_raw = models.CharField(_("mevcut (kaynak metni)"), max_length=300, blank=True)
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        verbose_name=_("önceki plandaki karşılığı"),
+        help_text=_("Bu göstergenin sürdürdüğü, önceki plandaki gösterge."),
+    )
 
     class Meta:
         verbose_name = _("gösterge")

@@ -134,7 +134,7 @@ def test_changelist_shows_womens_share_in_a_fixed_number_of_queries(
     row = re.search(r"<tr>(?:(?!</tr>).)*?>2\. İnönü Mahallesi<.*?</tr>", response.text, re.S)
     cells = " ".join(unescape(re.sub(r"<[^>]+>", " ", row.group(0))).split())
     assert "Nüfus 2022 2. İnönü Mahallesi 4.367 4.385 8.752 %49,9" in cells
-    assert "33 yerel cinsiyet profili" in response.text
+    assert "33 profil rakamı" in response.text  # the paginator counts with the singular
     assert 'href="/admin/plans/profilefigure/sablon.xlsx"' in response.text
     filtered = admin_client_tr.get(CHANGELIST, {"municipality__id__exact": narlidere().pk})
     assert f'href="/admin/plans/profilefigure/sablon.xlsx?belediye={narlidere().pk}"' in (

@@ -11,5 +11,7 @@
   blank forms (xlsx, PDF);
 - ``exports``: formula-safe csv/xlsx for every export and the flat tables' formats;
 - ``bulk``: multi-row INSERT / COPY for the imports;
-- ``upload_views``: the admin's upload pages (preview, then confirm).
+- ``upload_views``: the admin's upload pages (preview, then confirm);
+- ``document``: a plan from its Word document (.docx): the package check, python-docx in
+  the same limited child, the tables laid out as rows for ``plan_rows``.
 """

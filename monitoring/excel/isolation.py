@@ -86,12 +86,31 @@ def read_sheets(
     ``check_text`` (those with text typed in the cells rather than shared) a text longer
     than ``max_chars`` is ChildFailed("long", sheet, "row col"). ``python``: the
     interpreter to run (default ``sys.executable``; under uWSGI name the venv's python)."""
+    job = (titles, memory_bytes, int(timeout) + 2, max_chars, sorted(check_text))
+    answer = _run_child(job, data, timeout=timeout, python=python, stages=titles)
+    sheets = {title: SheetData(rows, merged) for title, (rows, merged) in answer["sheets"].items()}
+    return Answer(sheets=sheets, max_rss_kb=answer["max_rss_kb"])
+
+
+def read_document(
+    data: bytes, *, timeout: float, memory_bytes: int, max_blocks: int, python: str = ""
+) -> tuple[list, int]:
+    """A Word document's body as blocks (monitoring/excel/document/extract.py) read with
+    python-docx in the same limited child, and the child's peak memory (KB)."""
+    job = (["docx"], memory_bytes, int(timeout) + 2, max_blocks, [], "docx")
+    answer = _run_child(job, data, timeout=timeout, python=python, stages=["docx"])
+    return answer["blocks"], answer["max_rss_kb"]
+
+
+def _run_child(job: tuple, data: bytes, *, timeout: float, python: str, stages: list) -> dict:
+    """The child's answer to ``job`` (its first line on standard input, then the file),
+    or ChildFailed."""
+    titles = stages
     with (
         tempfile.TemporaryFile() as stdin,
         tempfile.TemporaryFile() as stdout,
         tempfile.TemporaryFile() as stderr,
     ):
-        job = (titles, memory_bytes, int(timeout) + 2, max_chars, sorted(check_text))
         pickle.dump(job, stdin, protocol=5)
         stdin.write(data)
         stdin.seek(0)
@@ -133,8 +152,7 @@ def read_sheets(
     if "error" in answer:
         kind, stage, detail = answer["error"]
         raise ChildFailed(kind, stage=stage, detail=detail, max_rss_kb=answer["max_rss_kb"])
-    sheets = {title: SheetData(rows, merged) for title, (rows, merged) in answer["sheets"].items()}
-    return Answer(sheets=sheets, max_rss_kb=answer["max_rss_kb"])
+    return answer
 
 
 def _child_env() -> dict[str, str]:
@@ -176,7 +194,7 @@ def _peak_rss_kb() -> int:
 def _child() -> int:
     inp = sys.stdin.buffer
     out = sys.stdout.buffer
-    titles, memory_bytes, cpu_seconds, max_chars, check_text = pickle.load(inp)
+    titles, memory_bytes, cpu_seconds, max_chars, check_text, *kind = pickle.load(inp)
     _limit(resource.RLIMIT_AS, memory_bytes)
     _limit(resource.RLIMIT_CPU, cpu_seconds)
     _limit(resource.RLIMIT_FSIZE, _OUTPUT_LIMIT)
@@ -188,6 +206,8 @@ def _child() -> int:
         out.flush()
         return 0
 
+    if kind == ["docx"]:
+        return _docx_child(inp, answer, max_chars)
     try:
         from python_calamine import CalamineWorkbook
     except Exception as exc:  # not the file's fault: the limits leave no room, or no calamine
@@ -215,6 +235,29 @@ def _child() -> int:
         return answer({"error": ("memory", stage, "")})
     except Exception as exc:  # calamine's own errors, whatever the part
         return answer({"error": ("error", stage, f"{exc.__class__.__name__}: {exc}"[:500])})
+
+
+def _docx_child(inp, answer, max_blocks: int) -> int:
+    """A Word document's blocks, by monitoring/excel/document/extract.py loaded from its
+    path (the child runs isolated: the project is not on its path)."""
+    import importlib.util
+
+    sys.stderr.write("@stage 0\n")
+    sys.stderr.flush()
+    try:
+        path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "document", "extract.py")
+        spec = importlib.util.spec_from_file_location("yeep_docx_extract", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        import docx  # noqa: F401
+    except Exception as exc:  # not the file's fault
+        return answer({"error": ("start", "", f"{exc.__class__.__name__}: {exc}"[:500])})
+    try:
+        return answer({"blocks": module.extract_blocks(inp.read(), max_blocks)})
+    except MemoryError:
+        return answer({"error": ("memory", "docx", "")})
+    except Exception as exc:  # python-docx's and lxml's own errors, whatever the part
+        return answer({"error": ("error", "docx", f"{exc.__class__.__name__}: {exc}"[:500])})
 
 
 if __name__ == "__main__":

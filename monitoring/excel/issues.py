@@ -21,6 +21,11 @@ EXCEL_ERRORS = {
 }
 
 
+class Place(str):
+    """Where in a file that is no workbook ("Word belgesi, 3. tablo"): printed as it is,
+    not as a sheet's name, and its columns by number."""
+
+
 @dataclass
 class WorkbookIssue:
     message: str
@@ -33,12 +38,13 @@ class WorkbookIssue:
     @property
     def where(self) -> str:
         parts = []
+        place = isinstance(self.sheet, Place)
         if self.sheet:
-            parts.append(f"'{self.sheet}' sayfası")
+            parts.append(self.sheet if place else f"'{self.sheet}' sayfası")
         if self.row is not None:
             parts.append(f"{self.row}. satır")
         if self.column is not None:
-            col = get_column_letter(self.column)
+            col = f"{self.column}." if place else get_column_letter(self.column)
             parts.append(f"{col} sütunu" + (f" ({self.header})" if self.header else ""))
         if self.part:
             parts.append(f"dosyanın {self.part} bölümü")

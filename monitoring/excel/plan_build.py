@@ -49,8 +49,8 @@ class SourceRef:
 
     def cell(self, column: str = "") -> str:
         parts = []
-        if self.sheet:
-            parts.append(f"'{self.sheet}' sayfası")
+        if self.sheet:  # a Place ("Word belgesi, 3. tablo") reads as it is
+            parts.append(self.sheet if type(self.sheet) is not str else f"'{self.sheet}' sayfası")
         if self.row is not None:
             parts.append(f"{self.row}. satır")
         if column:

@@ -24,7 +24,6 @@ from .reader import (
     find_header,
     is_error_value,
     iter_sheet_rows,
-    open_workbook,
 )
 
 TITLE_YEAR_RE = re.compile(r"(20\d\d)\s*yılı\s*gerçekleşme", re.IGNORECASE)
@@ -153,7 +152,14 @@ def _theme_title(text: str) -> tuple[str, str]:
 
 
 def parse_workbook(source, *, report_year: int | None = None) -> ParsedPlan:
-    wb = open_workbook(source)
+    """A plan table from an xlsx workbook or a Word document (.docx)."""
+    from .document.reader import open_plan_file, relocated
+
+    wb = open_plan_file(source)
+    return relocated(wb, lambda: _parse_book(wb, report_year))
+
+
+def _parse_book(wb, report_year: int | None) -> ParsedPlan:
     result = ParsedPlan()
     counter = [0]
     preamble_goals: dict[str, tuple[str, str]] = {}

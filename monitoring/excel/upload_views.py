@@ -25,6 +25,9 @@ from .realization_form import import_realizations
 
 SESSION_KEY = "yeep_uploads"
 ALLOWED_SUFFIXES = {".xlsx", ".xlsm"}
+# a plan also comes as the council's Word document; .xls and .doc get the reader's own
+# message (save it in the new format)
+PLAN_SUFFIXES = ALLOWED_SUFFIXES | {".docx"}
 
 
 def upload_dir() -> Path:
@@ -34,6 +37,13 @@ def upload_dir() -> Path:
 
 
 class WorkbookField(forms.FileField):
+    def __init__(self, *args, suffixes=ALLOWED_SUFFIXES, refusal=None, **kwargs):
+        self.suffixes, self.refusal = suffixes, refusal
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": ",".join(sorted(suffixes))})
+        )
+        super().__init__(*args, **kwargs)
+
     def clean(self, data, initial=None):
         f = super().clean(data, initial)
         if f is None:
@@ -43,13 +53,19 @@ class WorkbookField(forms.FileField):
                 _("Dosya çok büyük: %(size).1f MB; sınır %(limit).1f MB.")
                 % {"size": f.size / 1048576, "limit": settings.UPLOAD_MAX_BYTES / 1048576}
             )
-        if Path(f.name).suffix.lower() not in ALLOWED_SUFFIXES | {".xls", ".csv"}:
-            raise forms.ValidationError(_("Yalnızca Excel çalışma kitabı (.xlsx) yüklenebilir."))
+        if Path(f.name).suffix.lower() not in self.suffixes | {".xls", ".csv", ".doc"}:
+            raise forms.ValidationError(
+                self.refusal or _("Yalnızca Excel çalışma kitabı (.xlsx) yüklenebilir.")
+            )
         return f
 
 
 class PlanUploadForm(forms.Form):
-    file = WorkbookField(label=_("Plan tablosu (.xlsx)"))
+    file = WorkbookField(
+        label=_("Plan tablosu (.xlsx ya da Word belgesi .docx)"),
+        suffixes=PLAN_SUFFIXES,
+        refusal=_("Yalnızca Excel çalışma kitabı (.xlsx) ya da Word belgesi (.docx) yüklenebilir."),
+    )
     municipality = forms.CharField(
         label=_("Belediye"),
         max_length=200,

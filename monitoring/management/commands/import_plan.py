@@ -6,13 +6,14 @@ from monitoring.excel.reader import WorkbookError
 
 class Command(BaseCommand):
     help = (
-        "Bir plan tablosunu (.xlsx) içe aktarır: temalar, hedefler, stratejiler, faaliyetler, "
-        "göstergeler, hedefler ve varsa gerçekleşmeler. Hepsi tek işlemde; hata olursa "
+        "Bir plan tablosunu (.xlsx ya da Word belgesi .docx) içe aktarır: temalar, hedefler, "
+        "stratejiler, faaliyetler, göstergeler, hedefler ve varsa gerçekleşmeler. Hepsi tek "
+        "işlemde; hata olursa "
         "hiçbir şey kaydedilmez."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="plan tablosu (.xlsx)")
+        parser.add_argument("file", help="plan tablosu (.xlsx) ya da planın Word belgesi (.docx)")
         parser.add_argument("--municipality", required=True, help="belediyenin adı")
         parser.add_argument("--title", help="planın başlığı (yoksa tablodaki başlık satırı)")
         parser.add_argument(
