@@ -118,8 +118,22 @@ class BuildSummary:
     built: dict = field(default_factory=dict, repr=False)
 
     def counts(self) -> dict[str, int]:
-        """The numbers per level under the plan's names for them ("amaç", "hedef",
-        "eylem" for Narlıdere; "strateji" for a plan whose STRATEJİ rows are its goals)."""
+        """The numbers per level under fixed keys ("tema", "hedef", "strateji",
+        "faaliyet", ...), whatever the plan calls its levels."""
+        return {
+            "tema": self.themes,
+            "hedef": self.goals,
+            "strateji": self.strategies,
+            "faaliyet": self.activities,
+            "gösterge": self.indicators,
+            "hedef değeri": self.targets + self.activity_targets,
+            "gerçekleşme": self.realizations,
+        }
+
+    def labelled_counts(self) -> dict[str, int]:
+        """The same numbers as people read them, under the plan's names for its levels
+        ("amaç", "hedef", "eylem" for Narlıdere; "strateji" for a plan whose STRATEJİ rows
+        are its goals)."""
         theme, goal, strategy, activity = (tr_fold(x) for x in self.labels)
         counts = {theme or "tema": self.themes, goal or "hedef": self.goals}
         if strategy and strategy not in counts:

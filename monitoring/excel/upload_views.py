@@ -264,7 +264,7 @@ class PlanUpload(UploadFlow):
         return {
             "preview": result,
             "tree": result.preview,
-            "counts": result.summary.counts(),
+            "counts": result.summary.labelled_counts(),
             "municipality_exists": Municipality.objects.filter(name=name).exists(),
             "params": params,
         }
@@ -290,7 +290,7 @@ class PlanUpload(UploadFlow):
         messages.success(
             self.request,
             _("Plan kaydedildi: %(plan)s (%(counts)s).")
-            % {"plan": result.plan, "counts": _counts(result.summary.counts())},
+            % {"plan": result.plan, "counts": _counts(result.summary.labelled_counts())},
         )
         return redirect("admin:plans_plan_change", result.plan.pk)
 
