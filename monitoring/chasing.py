@@ -5,7 +5,6 @@ attached. Text in templates/monitoring/email/."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from plans.models import Indicator, Plan, Unit
-from plans.text import tr_fold, tr_sort_key
+from plans.text import plan_heading, tr_sort_key
 
 from .excel.report import CONTENT_TYPES, report_bytes, report_filename
 from .models import Realization
@@ -62,11 +61,7 @@ def plan_name(plan: Plan) -> str:
     """The plan as a sentence names it, the municipality once: "Mersin Büyükşehir
     Belediyesi Yerel Eşitlik Eylem Planı" (its title already says whose it is), else
     "Narlıdere Belediyesi Eylem Planı"."""
-    municipality = plan.municipality.name
-    stem = re.sub(r"\s+(büyükşehir\s+)?belediyesi$", "", tr_fold(municipality))
-    if stem and stem in tr_fold(plan.title):
-        return plan.title
-    return f"{municipality} {plan.title}"
+    return plan_heading(plan.municipality.name, plan.title, sep=" ")
 
 
 def entry_url(plan: Plan, year: int, unit: Unit) -> str:

@@ -232,6 +232,13 @@ class Plan(models.Model):
         return reverse("monitoring:overview", args=[self.pk])
 
     @property
+    def heading(self) -> str:
+        """The title with the municipality named once (reports, e-mails, pickers)."""
+        from .text import plan_heading
+
+        return plan_heading(self.municipality.name, self.title)
+
+    @property
     def years(self) -> list[int]:
         return list(range(self.first_year, self.last_year + 1))
 

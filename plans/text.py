@@ -58,6 +58,21 @@ def clean_text(text: object) -> str:
     return _SPACES.sub(" ", text if type(text) is str else str(text)).strip()
 
 
+_PLACE_ASCII = str.maketrans("çğıöşüâîû", "cgiosuaiu")
+
+
+def plan_heading(municipality: str, title: str, sep: str = " — ") -> str:
+    """A plan's title naming its municipality once: "Mersin Büyükşehir Belediyesi Yerel
+    Eşitlik Eylem Planı" stays as it is (it says whose it is, in any case or spelling),
+    "Eylem Planı" becomes "Narlıdere Belediyesi — Eylem Planı"."""
+    municipality, title = clean_text(municipality), clean_text(title)
+    place = re.sub(r"\s+(büyükşehir\s+|büyük\s+şehir\s+)?belediyesi$", "", tr_fold(municipality))
+    place = place.translate(_PLACE_ASCII)
+    if not municipality or (place and place in tr_fold(title).translate(_PLACE_ASCII)):
+        return title
+    return f"{municipality}{sep}{title}" if title else municipality
+
+
 # ---------------------------------------------------------------- numbers
 
 
@@ -347,72 +362,6 @@ def parse_figure(raw: object, group_aliases: dict[str, str] | None = None) -> Pa
     return ParsedFigure(raw=text, state=FigureState.TEXT, is_percent=is_percent)
 
 
-# ---------------------------------------------------------------- units (directorates)
-
-_UNIT_END_WORDS = (
-    r"Müdürlüğü|Müdürlüęü|Müdürlügü|Müdürlükleri|Başkanlığı|Başkanlıkları|Başkanı|Derneği|"
-    r"Dernekleri|Komutanlığı|Merkezi|Merkezleri|Kaymakamlığı|Valiliği|Odası|Vakfı|"
-    r"Üniversitesi|Birimi|Birimleri|Müd\.|D\.B\.|Kooperatifi|Federasyonu|Platformu|Meclisi|"
-    r"Muhtarlıkları|Muhtarlar|Müdürlükler|Paydaşlar|Kurumu|Şirketi|A\.Ş\."
-)
-_UNIT_END_RE = re.compile(rf"(?<!\w)({_UNIT_END_WORDS})(?=\s+\S)", re.IGNORECASE)
-
-_ABBREVIATIONS = [
-    (r"\bmüdürlüęü\b", "müdürlüğü"),
-    (r"\bmüdürlügü\b", "müdürlüğü"),
-    (r"\bd\s*\.\s*b\s*\.?(?=\s|$)", "daire başkanlığı"),
-    (r"\bdai\s*\.\s*başk\s*\.?", "daire başkanlığı"),
-    (r"\bmüd\b\.?", "müdürlüğü"),
-    (r"\bhiz\b\.?", "hizmetleri"),
-    (r"\bhizmetler\b", "hizmetleri"),
-    (r"\bbaşk\b\.?", "başkanlığı"),
-    (r"\bbaşkanı\b", "başkanlığı"),
-    (r"\bday\b\.?", "dayanışma"),
-    (r"\byar\b\.?", "yardımlaşma"),
-    (r"\bmd\b\.?", "müdürlüğü"),
-]
-
-
-def unit_key(name: str) -> str:
-    """Matching key for a unit name: folded, abbreviations expanded, punctuation gone.
-
-    "Sosyal Destek Hiz. Müd." and "Sosyal Destek Hizmetleri Müdürlüğü" share a key.
-    """
-    s = tr_fold(clean_text(name))
-    for pattern, repl in _ABBREVIATIONS:
-        s = re.sub(pattern, repl, s)
-    s = re.sub(r"\bdairesi\b", "daire", s)
-    s = re.sub(r"[^\w\s]", " ", s)
-    s = re.sub(r"\s+", " ", s).strip()
-    return re.sub(r"\bdaire( b)?$", "daire başkanlığı", s)
-
-
-def split_units(raw: object) -> list[str]:
-    """Unit names in a responsible/partner cell; empty for "-" or blank.
-
-    Splits on line breaks, ";", "," and after a word that ends a unit name
-    ("... Müdürlüğü Sağlık İşleri Müdürlüğü" -> two units).
-    """
-    text = str(raw or "").replace("\xa0", " ")
-    if clean_text(text) in DASHES or not clean_text(text):
-        return []
-    parts: list[str] = []
-    for chunk in re.split(r"[;\n,]+| / |\s+ve\s+(?=\S+\s+(?:Müdürlüğü|Başkanlığı))", text):
-        chunk = clean_text(chunk).strip("-–• ").strip()
-        if not chunk:
-            continue
-        marked = _UNIT_END_RE.sub(lambda m: m.group(1) + "\x00", chunk)
-        parts.extend(p.strip() for p in marked.split("\x00") if p.strip())
-    seen: set[str] = set()
-    result = []
-    for p in parts:
-        k = unit_key(p)
-        if k and k not in seen and p not in DASHES:
-            seen.add(k)
-            result.append(p)
-    return result
-
-
 # ---------------------------------------------------------------- codes and timing
 
 _CODE_RE = re.compile(r"^\s*(\d+(?:\.\d+)*)\s*\.?\s*(?=\S|$)")
@@ -572,3 +521,16 @@ def guess_people(
     if len(words) > 1 and " ".join(words[-2:]) not in aliases and words[-2] in aliases:
         return True, None  # "kadın-erkek sayısı": two groups, none alone
     return True, _group_of(" ".join(words), aliases)
+
+
+# Unit names (split, key, repair, kind, closest) live in plans.unit_names, which builds on
+# this module; the importers and the models still ask for them here.
+_UNIT_NAMES = {"guess_unit_kind", "repair_turkish", "split_units", "unit_key"}
+
+
+def __getattr__(name: str):
+    if name in _UNIT_NAMES:
+        from . import unit_names
+
+        return getattr(unit_names, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

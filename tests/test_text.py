@@ -4,9 +4,11 @@ import pytest
 
 from plans.text import (
     FigureState,
+    guess_unit_kind,
     parse_figure,
     parse_number,
     parse_timing,
+    repair_turkish,
     split_code,
     split_units,
     tr_capitalize,
@@ -14,6 +16,7 @@ from plans.text import (
     tr_sort_key,
     unit_key,
 )
+from plans.unit_names import closest_units, loose_key
 
 
 @pytest.mark.parametrize(
@@ -150,3 +153,125 @@ def test_capitalize_with_turkish_letters():
     assert tr_capitalize("ıSLAK ZEMİN") == "Islak zemin"
     assert tr_capitalize("KADIN İSTİHDAMI") == "Kadın istihdamı"
     assert tr_capitalize("") == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "units"),
+    [
+        ("Ruhsat ve Denetim Müdürlüğü", ["Ruhsat ve Denetim Müdürlüğü"]),
+        ("İşletme ve İştirakler Müdürlüğü", ["İşletme ve İştirakler Müdürlüğü"]),
+        ("Park ve Bahçeler Müdürlüğü", ["Park ve Bahçeler Müdürlüğü"]),
+        (
+            "Kültür ve Sosyal İşler Müdürlüğü, Sağlık İşleri Müdürlüğü",
+            ["Kültür ve Sosyal İşler Müdürlüğü", "Sağlık İşleri Müdürlüğü"],
+        ),
+        (
+            "Fen İşleri Müdürlüğü ve Zabıta Müdürlüğü",
+            ["Fen İşleri Müdürlüğü", "Zabıta Müdürlüğü"],
+        ),
+        (
+            "Sosyal Destek Hizmetler Müdürlüğü Ruhsat ve Denetim Müdürlüğü",
+            ["Sosyal Destek Hizmetler Müdürlüğü", "Ruhsat ve Denetim Müdürlüğü"],
+        ),
+        (
+            "İnsan Kaynakları Müdürlüğü, Strateji ve Planlama Müdürlüğü Kadın Danışma Merkezi "
+            "Eşitlik Birimi",
+            [
+                "İnsan Kaynakları Müdürlüğü",
+                "Strateji ve Planlama Müdürlüğü",
+                "Kadın Danışma Merkezi",
+                "Eşitlik Birimi",
+            ],
+        ),
+        # partners run together: plurals, "İlgili ...", one-word names
+        (
+            "İlgili STK’lar Meslek Odaları ve Dernekleri Üniversiteler Muhtarlar",
+            ["İlgili STK’lar", "Meslek Odaları ve Dernekleri", "Üniversiteler", "Muhtarlar"],
+        ),
+        (
+            "İBB Meslek Fabrikası Meslek ve Esnaf Odaları İŞKUR Üniversiteler Nar-Bel Şirketi",
+            [
+                "İBB Meslek Fabrikası",
+                "Meslek ve Esnaf Odaları",
+                "İŞKUR",
+                "Üniversiteler",
+                "Nar-Bel Şirketi",
+            ],
+        ),
+        ("Türkiye Kadın Dernekleri Federasyonu", ["Türkiye Kadın Dernekleri Federasyonu"]),
+        ("Kent Konseyi Kadın Meclisi", ["Kent Konseyi Kadın Meclisi"]),
+        (
+            "Ulusal Demokratik Enstitü (NDI) Tüm Müdürlükler",
+            ["Ulusal Demokratik Enstitü (NDI)", "Tüm Müdürlükler"],
+        ),
+        ("Aile Müdürlüğü STK'lar", ["Aile Müdürlüğü", "STK'lar"]),
+    ],
+)
+def test_unit_cells_split_between_names_never_inside_one(raw, units):
+    assert split_units(raw) == units
+
+
+@pytest.mark.parametrize(
+    ("broken", "fixed"),
+    [
+        ("Saęlık İşleri Müdürlüğü", "Sağlık İşleri Müdürlüğü"),
+        ("Ýþletme ve Ýþtirakler Müdürlüðü", "İşletme ve İştirakler Müdürlüğü"),
+        ("KÃ¼ltÃ¼r Ä°ÅŸleri MÃ¼dÃ¼rlÃ¼ÄŸÃ¼", "Kültür İşleri Müdürlüğü"),
+        ("Zabıta Müdürlüğü", "Zabıta Müdürlüğü"),
+    ],
+)
+def test_mis_encoded_letters_are_repaired_and_share_the_key(broken, fixed):
+    assert repair_turkish(broken) == fixed
+    assert unit_key(broken) == unit_key(fixed)
+
+
+def test_abbreviations_share_the_key():
+    assert unit_key("Sosyal Destek Hiz.Müd.") == unit_key("Sosyal Destek Hizmetleri Müdürlüğü")
+    assert unit_key("Kadın ve Aile Hiz. Dai. Bşk.") == unit_key(
+        "Kadın ve Aile Hizmetleri Dairesi Başkanlığı"
+    )
+    assert unit_key("Zabita Md.") == unit_key("Zabita Müdürlüğü")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Ruhsat ve Denetim Müdürlüğü", "internal"),
+        ("Ulaşım Dairesi Başkanlığı", "internal"),
+        ("Kadın Danışma Merkezi", "internal"),
+        ("Eşitlik Birimi", "internal"),
+        ("Muhtarlık İşleri Müdürlüğü", "internal"),
+        ("İl Sağlık Müdürlüğü", "external"),
+        ("İlçe Milli Eğitim Müdürlüğü", "external"),
+        ("AÇSHB İl Müdürlüğü", "external"),
+        ("İBB Sosyal Hizmetler Daire Başkanlığı", "external"),
+        ("İzmir Büyükşehir Belediyesi", "external"),
+        ("İlçe Kaymakamlığı", "external"),
+        ("Muhtarlıklar", "external"),
+        ("STK'lar", "external"),
+        ("Ege Üniversitesi", "external"),
+        ("Mor Çatı", "external"),
+        ("Tüm Müdürlükler", "collective"),
+        ("Belediye Üst Yönetimi", "collective"),
+    ],
+)
+def test_directorates_and_outside_partners(name, kind):
+    assert guess_unit_kind(name) == kind
+
+
+def test_the_closest_known_unit_is_proposed():
+    known = [
+        (loose_key(n), n)
+        for n in (
+            "Sosyal Destek Hizmetleri Müdürlüğü",
+            "Kültür İşleri Müdürlüğü",
+            "Yazı İşleri Müdürlüğü",
+            "İlçe Sağlık Müdürlüğü",
+        )
+    ]
+    best = closest_units("Sosyal Destek Hizm. Müdürlüğü", known)
+    assert best[0][1] == "Sosyal Destek Hizmetleri Müdürlüğü" and best[0][0] >= 0.85
+    assert [u for _s, u in closest_units("Kültür İşleri Md", known)][0] == "Kültür İşleri Müdürlüğü"
+    # a different body, not a spelling: never chosen in advance
+    assert all(s < 0.85 for s, _u in closest_units("İl Sağlık Müdürlüğü", known))
+    assert closest_units("Akıllı Şehir Müdürlüğü", known) == []

@@ -163,3 +163,17 @@ def test_entry_widgets_write_what_django_templates_write(fast, django_widget, va
     ours = getattr(widgets, fast)(attrs=dict(attrs)).render("r_7", value, dict(extra))
     theirs = getattr(forms, django_widget)(attrs=dict(attrs)).render("r_7", value, dict(extra))
     assert str(ours) == str(theirs)
+
+
+def test_on_a_phone_each_cell_names_its_column_and_the_plan_is_named_once(admin_client_tr):
+    """Below 768 px the table becomes one card per indicator (CSS): each cell carries its
+    column's name; the plan picker names the municipality once (checked at 390 px in
+    Chromium: no page-wide scroll)."""
+    plan = mersin()
+    text = admin_client_tr.get(URL, {"plan": plan.pk, "year": 2024}).text
+    assert "@media (max-width: 767px)" in text
+    assert 'data-label="2024 hedefi"' in text and 'data-label="2024 gerçekleşme"' in text
+    assert 'data-label="Sapma nedeni"' in text and 'data-label="Mevcut"' in text
+    option = f'<option value="{plan.pk}" selected>{plan.title} (2024-2026)</option>'
+    assert option in text
+    assert plan.title.startswith("Mersin Büyükşehir Belediyesi")

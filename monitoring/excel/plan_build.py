@@ -26,7 +26,6 @@ from plans.models import (
     Strategy,
     Theme,
     Unit,
-    UnitAlias,
     ValueType,
 )
 from plans.text import (
@@ -35,12 +34,11 @@ from plans.text import (
     guess_people,
     parse_figure,
     parse_timing,
-    split_units,
     tr_fold,
-    unit_key,
 )
 
 from .bulk import bulk_insert, insert_rows
+from .plan_units import UnitResolver
 
 
 @dataclass
@@ -120,8 +118,14 @@ class BuildSummary:
     realizations: int = 0
     new_units: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # the plan's own names of its levels: Narlıdere's "Amaç > Hedef > Eylem"
+    labels: tuple[str, str, str, str] = ("Tema", "Hedef", "Strateji", "Faaliyet")
+    # what the import preview shows (monitoring.excel.plan_preview), not stored
+    built: dict = field(default_factory=dict, repr=False)
 
     def counts(self) -> dict[str, int]:
+        """The numbers per level under fixed keys ("tema", "hedef", "strateji",
+        "faaliyet", ...), whatever the plan calls its levels."""
         return {
             "tema": self.themes,
             "hedef": self.goals,
@@ -132,74 +136,19 @@ class BuildSummary:
             "gerçekleşme": self.realizations,
         }
 
-
-EXTERNAL_WORDS = re.compile(
-    r"derne|vakf|üniversite|ilçe |il |valili|kaymakaml|komutanl|bakanl|odası|kooperatif|"
-    r"federasyon|sendika|stk|baro|muhtar|meclisi|platform|merkezi|kurumu|ajans|a\.ş|şirket|"
-    r"okul|paydaş|mercek|sosyal hizmetler$|sağlık müdürlüğü|milli eğitim",
-)
-COLLECTIVE_WORDS = re.compile(r"^(tüm |bütün |üst yönetim|ilgili |paydaşlar|diğer )")
-
-
-def guess_unit_kind(name: str) -> str:
-    folded = tr_fold(name)
-    if COLLECTIVE_WORDS.search(folded):
-        return Unit.Kind.COLLECTIVE
-    if folded.startswith(("ilçe ", "il ")):
-        return Unit.Kind.EXTERNAL
-    if re.search(r"(daire başkanlığı|dairesi başkanlığı|d\.\s*b\.?|müdürlüğü|müd\.)$", folded):
-        return Unit.Kind.INTERNAL
-    if EXTERNAL_WORDS.search(folded):
-        return Unit.Kind.EXTERNAL
-    return Unit.Kind.INTERNAL
-
-
-class UnitResolver:
-    """Matches unit names to a municipality's units through their keys and aliases,
-    with all units loaded once; unknown names become new units (bulk-created)."""
-
-    def __init__(self, municipality: Municipality):
-        self.municipality = municipality
-        self.by_key: dict[str, Unit] = {}
-        for unit in Unit.objects.filter(municipality=municipality):
-            self.by_key[unit.key] = unit
-        for alias in UnitAlias.objects.filter(municipality=municipality).select_related("unit"):
-            self.by_key.setdefault(alias.key, alias.unit)
-        self.pending: dict[str, Unit] = {}
-        self.cells: dict[str, list[Unit]] = {}  # the same cell text comes again and again
-
-    def resolve_cell(self, raw: str) -> list[Unit]:
-        if type(raw) is str:
-            known = self.cells.get(raw)
-            if known is None:
-                known = self.cells[raw] = self._resolve(raw)
-            return list(known)
-        return self._resolve(raw)
-
-    def _resolve(self, raw) -> list[Unit]:
-        units = []
-        for name in split_units(raw):
-            key = unit_key(name)
-            unit = self.by_key.get(key) or self.pending.get(key)
-            if unit is None:
-                unit = Unit(
-                    municipality=self.municipality,
-                    name=clean_text(name),
-                    key=key,
-                    kind=guess_unit_kind(name),
-                )
-                self.pending[key] = unit
-            if unit not in units:
-                units.append(unit)
-        return units
-
-    def save_new(self) -> list[Unit]:
-        new = list(self.pending.values())
-        Unit.objects.bulk_create(new)
-        for unit in new:
-            self.by_key[unit.key] = unit
-        self.pending = {}
-        return new
+    def labelled_counts(self) -> dict[str, int]:
+        """The same numbers as people read them, under the plan's names for its levels
+        ("amaç", "hedef", "eylem" for Narlıdere; "strateji" for a plan whose STRATEJİ rows
+        are its goals)."""
+        theme, goal, strategy, activity = (tr_fold(x) for x in self.labels)
+        counts = {theme or "tema": self.themes, goal or "hedef": self.goals}
+        if strategy and strategy not in counts:
+            counts[strategy] = self.strategies
+        counts[activity or "faaliyet"] = self.activities
+        counts["gösterge"] = self.indicators
+        counts["hedef değeri"] = self.targets + self.activity_targets
+        counts["gerçekleşme"] = self.realizations
+        return counts
 
 
 def group_aliases() -> tuple[dict[str, str], dict[str, Group]]:
@@ -313,6 +262,7 @@ def build_plan(
     version: int | None = None,
     level_indicator_keys: Iterable[tuple[str, str]] = (),
     plan_fields: dict | None = None,
+    unit_merges: dict[str, str] | None = None,
 ) -> tuple[Plan, BuildSummary, list[tuple[PlanRow, Indicator | None]]]:
     """Create a whole plan from rows. Returns the plan, a summary and, per row, the
     indicator created for it (for realizations stored by the caller); the targets are in
@@ -329,7 +279,7 @@ def build_plan(
         **(labels or {}),
         **(plan_fields or {}),
     )
-    builder = _PlanBuilder(plan, level_indicator_keys)
+    builder = _PlanBuilder(plan, level_indicator_keys, unit_merges)
     activity_of_row = [builder.activity_for(row) for row in rows]
     builder.save_structure()
     for row, activity in zip(rows, activity_of_row, strict=True):
@@ -346,13 +296,18 @@ class _PlanBuilder:
     """The levels, activities and indicators of one new plan, built row by row and
     inserted in bulk (a fixed number of queries whatever the number of rows)."""
 
-    def __init__(self, plan: Plan, level_indicator_keys: Iterable[tuple[str, str]]):
+    def __init__(
+        self,
+        plan: Plan,
+        level_indicator_keys: Iterable[tuple[str, str]],
+        unit_merges: dict[str, str] | None = None,
+    ):
         self.plan = plan
         self.summary = BuildSummary()
         aliases, groups = group_aliases()
         self.aliases, self.groups = aliases, groups
         self.parse = figure_parser(aliases)
-        self.resolver = UnitResolver(plan.municipality)
+        self.resolver = UnitResolver(plan.municipality, unit_merges)
         self.level_keys = {(c, tr_fold(n)) for c, n in level_indicator_keys}
         self.themes: dict[tuple, Theme] = {}
         self.goals: dict[tuple, Goal] = {}
@@ -440,8 +395,12 @@ class _PlanBuilder:
         self.activity_units.append(
             (
                 activity,
-                self.resolver.resolve_cell(row.responsible),
-                self.resolver.resolve_cell(row.partners),
+                self.resolver.resolve_cell(
+                    row.responsible, row.source.cell(row.columns.get("responsible", ""))
+                ),
+                self.resolver.resolve_cell(
+                    row.partners, row.source.cell(row.columns.get("partners", ""))
+                ),
             )
         )
         self._note_code(row, tkey, activity)
@@ -462,7 +421,12 @@ class _PlanBuilder:
             self.code_seen[ckey] = row.source
 
     def save_structure(self) -> None:
-        self.summary.new_units = [u.name for u in self.resolver.save_new()]
+        new = self.resolver.save_new()
+        self.summary.new_units = [u.name for u in new]
+        self.summary.built["new_units"] = [
+            (u, self.resolver.first_seen.get(u.key, ""), self.resolver.uses[u.key]) for u in new
+        ]
+        self.summary.built["known_units"] = self.resolver.known
         bulk_insert(list(self.themes.values()))
         bulk_insert(list(self.goals.values()))
         bulk_insert(list(self.strategies.values()))
@@ -543,6 +507,21 @@ class _PlanBuilder:
     def finish(self) -> BuildSummary:
         summary = self.summary
         summary.target_cells = self.targets  # stored by the caller, through the writer
+        plan = self.plan
+        summary.labels = (
+            plan.theme_label,
+            plan.goal_label,
+            plan.strategy_label,
+            plan.activity_label,
+        )
+        summary.built.update(
+            themes=list(self.themes.values()),
+            goals=list(self.goals.values()),
+            strategies=list(self.strategies.values()),
+            activities=self.activities,
+            indicators=self.indicators,
+            activity_units=self.activity_units,
+        )
         summary.themes = len(self.themes)
         summary.goals = len(self.goals)
         summary.strategies = len(self.strategies)

@@ -17,6 +17,7 @@ from plans.text import clean_text, split_code, split_indicators, tr_fold
 
 from .headers import READ_ONLY_SHEET_RE
 from .plan_build import PlanRow, SourceRef
+from .plan_checks import cell_warnings, error_cells, letter
 from .reader import (
     HeaderMap,
     WorkbookError,
@@ -295,7 +296,8 @@ def _data_row(result, header, state, sheet, row_idx, values, texts, preamble_goa
     act = _row_activity(result, header, state, SourceRef(sheet, row_idx), values, activity_text)
     if act is None:
         return
-    _error_cells(result, header, sheet, row_idx, values)
+    error_cells(result, header, sheet, row_idx, values)
+    cell_warnings(result, header, sheet, row_idx, values)
     _indicator_rows(result, header, state, SourceRef(sheet, row_idx), values, act)
 
 
@@ -430,22 +432,6 @@ def _row_activity(result, header, state, source: SourceRef, values, activity_tex
     return state.activity
 
 
-def _error_cells(result, header, sheet, row_idx, values) -> None:
-    """Error values of formulas are reported, not imported."""
-    for idx, v in enumerate(values):
-        if is_error_value(v):
-            result.errors.append(
-                WorkbookIssue(
-                    f"Formül hatası “{v}”: hücrenin değeri okunamıyor; formülü düzeltin ya da "
-                    "değeri yazın.",
-                    sheet=sheet,
-                    row=row_idx,
-                    column=idx + 1,
-                    header=header.texts.get(idx, ""),
-                )
-            )
-
-
 def _indicator_rows(result, header, state, source: SourceRef, values, act: dict) -> None:
     """One PlanRow per indicator named in the row (or one for the activity alone)."""
     cols, get = header.columns, header.get
@@ -476,6 +462,8 @@ def _indicator_rows(result, header, state, source: SourceRef, values, act: dict)
         activity_key=state.activity_no,
         columns={
             "activity": header.texts.get(cols.get("activity"), ""),
+            "responsible": letter(cols.get("responsible")),
+            "partners": letter(cols.get("partners")),
             "level": tr_fold(clean_text(get(values, "key_target_level"))),
             "baseline": "1" if "baseline" in cols else "",
         },

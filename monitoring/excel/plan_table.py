@@ -21,6 +21,7 @@ from monitoring.excel.plan_build import (
     get_or_create_municipality,
     group_aliases,
 )
+from monitoring.excel.plan_preview import PlanPreview, plan_preview, unit_aliases_apply
 from monitoring.excel.plan_rows import parse_workbook, plan_labels
 from monitoring.excel.reader import WorkbookError
 from plans.models import Indicator, Plan
@@ -110,6 +111,7 @@ class ImportResult:
     warnings: list[str]
     dry_run: bool
     report_year: int | None = None
+    preview: PlanPreview | None = None  # on a dry run: the plan it would create
 
 
 class DryRunRollback(Exception):
@@ -127,8 +129,14 @@ def import_plan(
     dry_run: bool = False,
     file_name: str = "",
     user=None,
+    unit_aliases: dict[str, int] | None = None,
+    unit_merges: dict[str, str] | None = None,
 ) -> ImportResult:
-    """Parse and store a plan workbook in one transaction (rolled back on a dry run)."""
+    """Parse and store a plan workbook in one transaction (rolled back on a dry run).
+    ``unit_aliases`` maps a new unit's name to a unit of the municipality that the user
+    chose in the preview: the name is kept as that unit's other spelling; ``unit_merges``
+    maps a new name to the key of another new name of the same file (one unit, both
+    spellings)."""
     parsed = parse_workbook(source, report_year=year)
     years = set(parsed.target_years)
     if parsed.report_year:
@@ -164,6 +172,8 @@ def import_plan(
     try:
         with transaction.atomic():
             municipality = get_or_create_municipality(municipality_name)
+            if unit_aliases:
+                unit_aliases_apply(municipality=municipality, choices=unit_aliases)
             plan, summary, row_indicators = build_plan(
                 municipality=municipality,
                 title=plan_title[:300],
@@ -171,7 +181,9 @@ def import_plan(
                 last_year=max(years),
                 rows=parsed.rows,
                 labels=labels,
+                unit_merges=unit_merges,
             )
+            preview = plan_preview(plan, summary) if dry_run else None
             more = store_plan_figures(
                 plan=plan, summary=summary, row_indicators=row_indicators, user=user
             )
@@ -180,5 +192,5 @@ def import_plan(
             if dry_run:
                 raise DryRunRollback
     except DryRunRollback:
-        return ImportResult(None, summary, warnings, True, parsed.report_year)
+        return ImportResult(None, summary, warnings, True, parsed.report_year, preview)
     return ImportResult(plan, summary, warnings, False, parsed.report_year)

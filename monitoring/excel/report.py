@@ -210,7 +210,7 @@ def report_content(
     if unit is not None:
         subtitle += f" — {unit.name}"
     content = ReportContent(
-        title=f"{plan.municipality.name} — {plan.title}",
+        title=plan.heading,  # the municipality once, though the title may name it too
         subtitle=subtitle,
         years=years,
         headers=headers,

@@ -162,6 +162,11 @@ class UploadFlow:
     def preview(self, result, params) -> dict:
         raise NotImplementedError
 
+    def confirmed(self, params: dict) -> dict:
+        """The parameters for the real run: what was uploaded, and what the user chose
+        on the preview page."""
+        return params
+
     def done(self, result):
         raise NotImplementedError
 
@@ -186,7 +191,7 @@ def upload_view(flow: UploadFlow):
         token = request.POST["token"]
         data, params = _unstash(request, token, flow.kind)
         try:
-            result = flow.run(data, params, dry_run=False)
+            result = flow.run(data, flow.confirmed(params), dry_run=False)
         except WorkbookError as exc:
             _forget(request, token)
             # the choices made stay: only the file is to be chosen again
@@ -258,16 +263,34 @@ class PlanUpload(UploadFlow):
         name = params["municipality_name"].strip()
         return {
             "preview": result,
-            "counts": result.summary.counts(),
+            "tree": result.preview,
+            "counts": result.summary.labelled_counts(),
             "municipality_exists": Municipality.objects.filter(name=name).exists(),
             "params": params,
         }
+
+    def confirmed(self, params: dict) -> dict:
+        """The proposals accepted on the preview: "unit-internal-3-name" (the new name)
+        with "unit-internal-3-map": a known unit's id, "same:<key>" for another spelling
+        in the same file, or empty to keep the unit new."""
+        post = self.request.POST
+        aliases: dict[str, int] = {}
+        merges: dict[str, str] = {}
+        for field_name, name in post.items():
+            if not (field_name.startswith("unit-") and field_name.endswith("-name")):
+                continue
+            target, name = post.get(field_name[: -len("name")] + "map", ""), name.strip()
+            if target.isdigit() and name:
+                aliases[name] = int(target)
+            elif target.startswith("same:") and name:
+                merges[name] = target[len("same:") :]
+        return {**params, "unit_aliases": aliases, "unit_merges": merges}
 
     def done(self, result):
         messages.success(
             self.request,
             _("Plan kaydedildi: %(plan)s (%(counts)s).")
-            % {"plan": result.plan, "counts": _counts(result.summary.counts())},
+            % {"plan": result.plan, "counts": _counts(result.summary.labelled_counts())},
         )
         return redirect("admin:plans_plan_change", result.plan.pk)
 

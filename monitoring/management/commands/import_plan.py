@@ -42,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError(f"Dosya bulunamadı: {opts['file']}") from exc
         except WorkbookError as exc:
             raise CommandError("İçe aktarılamadı, hiçbir şey kaydedilmedi:\n" + str(exc)) from exc
-        counts = ", ".join(f"{v} {k}" for k, v in result.summary.counts().items())
+        counts = ", ".join(f"{v} {k}" for k, v in result.summary.labelled_counts().items())
         head = "Deneme (kaydedilmedi)" if result.dry_run else f"Kaydedildi: {result.plan}"
         self.stdout.write(self.style.SUCCESS(f"{head}\n{counts}"))
         if result.report_year:

@@ -30,7 +30,7 @@ class Command(BaseCommand):
             if result.summary is None:
                 self.stdout.write(f"Zaten yüklü: {plan}")
                 continue
-            counts = ", ".join(f"{v} {k}" for k, v in result.summary.counts().items())
+            counts = ", ".join(f"{v} {k}" for k, v in result.summary.labelled_counts().items())
             self.stdout.write(self.style.SUCCESS(f"Yüklendi: {plan} — {counts}"))
         if options["no_user"]:
             return
