@@ -130,7 +130,10 @@ def browser():
 def plan_id(browser):
     page = browser.get(reverse("monitoring:plan_list"))
     assert page.status == 200
-    cards = re.findall(r'<p class="eyebrow">([^<]+)</p>\s*<h2><a href="/plan/(\d+)/">', page.text)
+    # a line of generations per municipality, its first plan first
+    cards = re.findall(
+        r'<h2 class="line-head"[^>]*>([^<]+).*?<h3><a href="/plan/(\d+)/">', page.text, re.S
+    )
     return next(pk for municipality, pk in cards if municipality.startswith("Mersin"))
 
 
