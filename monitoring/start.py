@@ -162,9 +162,11 @@ def start_view(request):
 
 
 def index_view(request, extra_context=None):
-    """The admin index: each role's start page; the stock index for the others."""
+    """The admin index: each role's start page; the stock index for the others. A manager
+    lands on the dashboard after signing in, and reaches the (read-only) admin lists
+    through the dashboard's "Yönetim paneli" link (``?panel=1``)."""
     role = role_of(request.user)
-    if role == MANAGER:
+    if role == MANAGER and request.GET.get("panel") != "1":
         return redirect("monitoring:plan_list")
     if role in (DIRECTORATE, EQUALITY_UNIT):
         return start_view(request)

@@ -355,3 +355,21 @@ def test_dashboard_report_download_for_the_public_holds_approved_figures_only(cl
     narlidere = Plan.objects.get(municipality__name="Narlıdere Belediyesi")
     response = client.get(reverse("monitoring:report_xlsx", args=[narlidere.pk]))
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_the_one_inline_handler_let_through_is_the_export_pages():
+    """The CSP hash in the settings is the hash of the handler django-import-export's
+    export page has now: an upgrade that changes it fails here, not silently in a browser."""
+    import base64
+    import hashlib
+    import re
+    from pathlib import Path
+
+    import import_export
+    from django.conf import settings
+
+    page = Path(import_export.__file__).parent / "templates/admin/import_export/export.html"
+    handlers = re.findall(r'\son[a-z]+="([^"]*)"', page.read_text(encoding="utf-8"))
+    assert handlers == ["onSelectToggleChange(event)"]
+    digest = base64.b64encode(hashlib.sha256(handlers[0].encode()).digest()).decode()
+    assert f"'sha256-{digest}'" == settings.EXPORT_TOGGLE_HANDLER

@@ -3,6 +3,9 @@ approve action that says why, and the changelist's review columns."""
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -100,6 +103,16 @@ def test_equality_unit_sees_each_unit_and_the_year(roles, as_user):
 def test_manager_lands_on_the_dashboard(roles, as_user):
     response = as_user(roles["manager"]).get(INDEX)
     assert response.status_code == 302 and response.url == reverse("monitoring:plan_list")
+
+
+def test_manager_reaches_the_read_only_admin_lists_from_the_dashboard(roles, as_user):
+    client = as_user(roles["manager"])
+    dashboard = client.get(reverse("monitoring:plan_list"))
+    link = re.search(r'<a href="([^"]+)" id="admin-link">', dashboard.text).group(1)
+    index = client.get(unescape(link))
+    assert index.status_code == 200
+    assert reverse("admin:monitoring_realization_changelist") in index.text
+    assert reverse("admin:monitoring_figurechange_changelist") in index.text
 
 
 def test_platform_administrator_keeps_the_stock_index(admin_client_tr):

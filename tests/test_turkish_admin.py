@@ -118,3 +118,12 @@ def test_indicator_history_shows_approval_states_in_turkish(admin_client_tr, sup
     response = admin_client_tr.get(reverse("admin:plans_indicator_change", args=[ind.pk]))
     assert "Gönderildi → Onaylandı" in response.text
     assert "submitted" not in response.text.split("Değişiklik geçmişi")[-1]
+
+
+def test_the_login_throttles_tables_are_named_in_turkish(admin_client_tr):
+    text = admin_client_tr.get(reverse("admin:index")).text
+    assert "Erişim hataları" in text and "Access failures" not in text
+
+
+def test_no_favicon_404(client):
+    assert client.get("/favicon.ico").status_code == 204

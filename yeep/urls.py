@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -13,6 +14,8 @@ admin.site.index_template = "admin/yeep_index.html"  # the stock index, with the
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # browsers ask every page for it; no icon yet, and no 404 in their consoles and logs
+    path("favicon.ico", lambda request: HttpResponse(status=204)),
     path("i18n/", include("django.conf.urls.i18n")),
     # before admin.site.urls: answers admin:view_on_site's URL, scoped to the municipality
     path(

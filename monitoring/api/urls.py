@@ -2,10 +2,11 @@
 field reference page."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from . import docs, views
+from .schema_view import SchemaView
 
 app_name = "api"
 
@@ -24,7 +25,7 @@ router.register("realizations", views.RealizationViewSet, basename="realization"
 router.register("progress", views.ProgressViewSet, basename="progress")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger"),
     path("alanlar/", docs.fields_page, name="fields"),
     *router.urls,

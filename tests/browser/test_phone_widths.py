@@ -41,3 +41,16 @@ def test_entry_page_and_plan_preview_fit_the_screen(logged_in, live_server, shot
     assert scroll <= inner
     assert page.locator("#units-internal").is_visible()
     assert page.locator("#units-external").is_visible()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_year_and_close_page_fits_the_screen(logged_in, live_server, shots, width):
+    page = logged_in
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/admin/monitoring/realization/yil-takibi/")
+    page.select_option("#id_plan", index=0)
+    page.click(".entry-picker input[type=submit]")
+    page.wait_for_selector("#debts")
+    page.screenshot(path=shots / f"year-{width}.png", full_page=True)
+    scroll, inner = _page_width(page)
+    assert scroll <= inner
