@@ -60,6 +60,15 @@ def _chain(indicator: Indicator) -> list[Indicator]:
     return chain
 
 
+def lineage_ids(indicator_id: int) -> list[int]:
+    """The indicator and the ones it continues, nearest first: its figures across plans
+    (the API's ``lineage`` filter). Two queries at most."""
+    indicator = Indicator.objects.filter(pk=indicator_id).only("pk", "continues_id").first()
+    if indicator is None:
+        return []
+    return [indicator.pk, *(i.pk for i in _chain(indicator))]
+
+
 def earlier_generations(indicator: Indicator, *, internal: bool) -> list[EarlierGeneration]:
     """The figures of the indicators this one continues, as earlier years: three queries
     (none when it continues nothing). ``internal``: figures not yet approved too;

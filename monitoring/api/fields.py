@@ -141,6 +141,18 @@ RESOURCES: tuple[Resource, ...] = (
                 "Açık veri zip dosyası; herkese açık olmayan planda boş.",
                 "The open-data zip; empty for a plan that is not public.",
             ),
+            F(
+                "predecessor",
+                "integer",
+                "Bu planın sürdürdüğü önceki plan (görülebiliyorsa); yoksa boş.",
+                "The plan this one follows (when visible to the caller); empty if none.",
+            ),
+            F(
+                "kind",
+                "string",
+                "Kuşağı: boş (ilk plan), revision (yeni sürüm), next (sonraki dönem).",
+                "Generation: empty (a first plan), revision, next (the following period).",
+            ),
         ),
     ),
     Resource(
@@ -273,6 +285,14 @@ RESOURCES: tuple[Resource, ...] = (
             F("direction", "string", "increase, decrease, keep.", "increase, decrease, keep."),
             F("baseline_value", "number", "Mevcut (başlangıç) değer.", "Baseline."),
             F("baseline_raw", "string", "Mevcut değerin kaynak metni.", "Baseline as typed."),
+            F(
+                "continues",
+                "integer",
+                "Önceki plandaki karşılığı (görülebiliyorsa); rakamları için "
+                "realizations?lineage=<id>.",
+                "The indicator it continues in the previous plan (when visible); its "
+                "figures: realizations?lineage=<id>.",
+            ),
         ),
     ),
     Resource(

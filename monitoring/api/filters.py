@@ -16,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from monitoring.dashboard import plan_fingerprint, plan_snapshot
+from monitoring.lineage import lineage_ids
 from monitoring.models import Realization
 from monitoring.progress import STATUS_ORDER
 from plans.models import Activity, FigureState, Goal, Indicator, Plan, Strategy, Target, Theme
@@ -248,6 +249,13 @@ class RealizationFilter(BaseFilter):
     approval = django_filters.ChoiceFilter(
         field_name="status", choices=Realization.Status.choices, label="Onay durumu / approval"
     )
+    lineage = IdFilter(
+        method="by_lineage",
+        label="Gösterge ve önceki planlarda sürdürdüğü göstergeler / an indicator across plans",
+    )
+
+    def by_lineage(self, qs, name, value):
+        return qs.filter(indicator_id__in=lineage_ids(value))
 
     class Meta:
         model = Realization

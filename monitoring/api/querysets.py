@@ -94,7 +94,7 @@ def activities(audience: Audience) -> QuerySet:
 def indicators(audience: Audience) -> QuerySet:
     return (
         Indicator.objects.filter(activity__theme__plan_id__in=audience.plan_ids)
-        .select_related("activity__theme")
+        .select_related("activity__theme__plan")
         .order_by(
             "activity__theme__plan_id",
             "activity__theme__position",

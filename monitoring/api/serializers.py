@@ -96,6 +96,8 @@ class PlanSerializer(Documented, serializers.ModelSerializer):
     figures = serializers.SerializerMethodField()
     dashboard_url = serializers.SerializerMethodField()
     open_data_url = serializers.SerializerMethodField()
+    predecessor = serializers.SerializerMethodField()
+    kind = serializers.CharField(read_only=True)
 
     class Meta:
         model = Plan
@@ -106,6 +108,11 @@ class PlanSerializer(Documented, serializers.ModelSerializer):
 
     def get_dashboard_url(self, plan) -> str:
         return absolute(self.context, reverse("monitoring:overview", args=[plan.pk]))
+
+    def get_predecessor(self, plan) -> int | None:
+        """Only a plan the caller may see: a public revision of a private plan names none."""
+        pid = plan.predecessor_id
+        return pid if pid in self.audience().plan_ids else None
 
     def get_open_data_url(self, plan) -> str:
         if not plan.is_public:
@@ -180,10 +187,19 @@ class IndicatorSerializer(Documented, serializers.ModelSerializer):
     theme = _int("activity.theme_id")
     activity = _int("activity_id")
     baseline_value = NumberField()
+    continues = serializers.SerializerMethodField()
 
     class Meta:
         model = Indicator
         fields = BY_NAME["indicators"].field_names()
+
+    def get_continues(self, ind) -> int | None:
+        """The continued indicator is of the plan's predecessor (a database rule): named
+        only when the caller may see that plan."""
+        if ind.continues_id is None:
+            return None
+        visible = ind.activity.theme.plan.predecessor_id in self.audience().plan_ids
+        return ind.continues_id if visible else None
 
 
 class FigureFields(serializers.Serializer):
