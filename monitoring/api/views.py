@@ -8,6 +8,7 @@ import re
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
@@ -15,6 +16,7 @@ from plans.models import Indicator
 
 from . import filters, querysets, serializers
 from .progress_rows import progress_keys, progress_rows
+from .reach import YEAR_PARAM, ReachSerializer, reach_response
 from .visibility import NOBODY, Audience, request_audience
 
 ID = re.compile(r"[1-9][0-9]{0,17}")
@@ -63,6 +65,18 @@ class PlanViewSet(ReadOnlyViewSet):
     serializer_class = serializers.PlanSerializer
     filterset_class = filters.PlanFilter
     rows = staticmethod(querysets.plans)
+
+    @extend_schema(parameters=[YEAR_PARAM], responses=ReachSerializer, filters=False)
+    @action(detail=True, url_path="reach", pagination_class=None, filter_backends=[])
+    def reach(self, request, pk=None):
+        """Who is reached in a year (people per group and by sex, against the targets),
+        as the dashboard's "Kime ulaşıldı" page sums it for the same caller."""
+        if not ID.fullmatch(str(pk)):
+            raise NotFound
+        plan = self.rows(self.audience()).filter(pk=pk).first()
+        if plan is None:
+            raise NotFound
+        return reach_response(plan, self.audience(), request.query_params.get("year"))
 
 
 @_tags("structure")
