@@ -75,3 +75,13 @@ def test_the_pdf_title_names_the_municipality_once():
 def test_the_reminder_names_the_plan_as_the_report_does():
     plan = Plan(municipality=Municipality(name="Narlıdere Belediyesi"), title="Narlıdere YEEP")
     assert plan_name(plan) == "Narlıdere YEEP"
+
+
+@pytest.mark.parametrize("url", ["desk:start", "desk:review", "admin:monitoring_realization_year"])
+def test_the_work_pages_pickers_name_the_municipality_once(admin_client_tr, url):
+    from django.urls import reverse
+
+    plan = _with_title("Mersin Büyükşehir Belediyesi Yerel Eşitlik Eylem Planı")
+    text = admin_client_tr.get(reverse(url), {"plan": plan.pk}).text
+    assert "Mersin Büyükşehir Belediyesi Yerel Eşitlik Eylem Planı (20" in text
+    assert "Belediyesi · Mersin Büyükşehir Belediyesi" not in text
