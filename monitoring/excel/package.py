@@ -162,6 +162,20 @@ def _parse_part(pkg: _Package, name: str, start, chars=None, sheet: str = "", bi
         ) from None
 
 
+def _scan_other_parts(pkg: _Package) -> None:
+    """Every part not read yet: unpacked (size and ratio limits), CRC checked, and each
+    XML part parsed, so no DOCTYPE hides in any of them. The workbook's and the Word
+    document's scans end with it."""
+    for name in pkg.infos:
+        if name in pkg.read:
+            continue
+        if name.endswith((".xml", ".rels", ".vml")):
+            _parse_part(pkg, name, None)
+        else:
+            for _ in pkg.chunks(name):
+                pass
+
+
 def _local(name: str) -> str:
     """The element's name without its namespace prefix: "x:c" -> "c" (as calamine
     matches them)."""

@@ -43,6 +43,7 @@ from .package import (  # noqa: F401
     _parse_part,
     _percent_styles,
     _Refused,
+    _scan_other_parts,
     _scan_shared_strings,
     _scan_sheet,
     _too_big,
@@ -241,14 +242,7 @@ def _scanned_sheets(data: bytes, max_bytes: int, max_cells: int) -> list[Sheet]:
             for sheet in sheets:
                 _scan_sheet(pkg, sheet, percent_styles, max_cells - counted)
                 counted += sheet.cells
-            for name in pkg.infos:  # every other part: unpacked, counted, CRC checked
-                if name in pkg.read:
-                    continue
-                if name.endswith((".xml", ".rels", ".vml")):
-                    _parse_part(pkg, name, None)  # no DOCTYPE in any XML part either
-                else:
-                    for _ in pkg.chunks(name):
-                        pass
+            _scan_other_parts(pkg)
     except WorkbookError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, OSError) as exc:

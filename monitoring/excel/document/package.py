@@ -17,7 +17,15 @@ from django.conf import settings
 from plans.text import tr_int
 
 from ..issues import WorkbookError, WorkbookIssue
-from ..package import _MAX_RATIO, _local, _Package, _parse_part, _parse_small, _Refused
+from ..package import (
+    _MAX_RATIO,
+    _local,
+    _Package,
+    _parse_part,
+    _parse_small,
+    _Refused,
+    _scan_other_parts,
+)
 
 OFFICE_DOCUMENT = "officeDocument"
 MAIN_PART = "word/document.xml"
@@ -77,14 +85,7 @@ def scan_document(data: bytes, max_bytes: int, max_items: int) -> tuple[str, Doc
             name = _main_from_relationships(pkg)
             scan = DocumentScan(max_items)
             _parse_part(pkg, name, scan.start, bind=lambda p: _bind_end(p, scan))
-            for other in pkg.infos:  # every other part: unpacked, counted, CRC checked
-                if other in pkg.read:
-                    continue
-                if other.endswith((".xml", ".rels", ".vml")):
-                    _parse_part(pkg, other, None)  # no DOCTYPE in any XML part either
-                else:
-                    for _ in pkg.chunks(other):
-                        pass
+            _scan_other_parts(pkg)
     except WorkbookError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, OSError) as exc:
