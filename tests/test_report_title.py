@@ -57,10 +57,14 @@ def _with_title(title: str) -> Plan:
 )
 def test_the_workbook_title_names_the_municipality_once(title, expected):
     plan = _with_title(title)
-    ws = read(report_bytes(plan, 2024)).worksheets[0]
+    book = read(report_bytes(plan, 2024))
+    ws = book.worksheets[0]
     assert ws["A1"].value == (expected or title)
     assert ws["A1"].value.count("Mersin") == 1
     assert ws.oddHeader.center.text.count("Mersin") == 1
+    reached = book["2024 Kime Ulaşıldı"]  # the report's other sheets, too
+    assert reached["A1"].value == (expected or title)
+    assert reached.oddHeader.center.text.count("Mersin") == 1
 
 
 def test_the_pdf_title_names_the_municipality_once():

@@ -76,11 +76,11 @@ def _write(wb, b) -> None:
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
-    title = f"{b.plan.municipality.name} — {b.plan.title} · {b.year} Bütçe"
+    title = f"{b.plan.heading} · {b.year} Bütçe"
     ws.set_header('&C&"Arial,Bold"&9' + title.replace("&", "&&")[:200], {"margin": 0.25})
     ws.set_footer("&C&P / &N", {"margin": 0.25})
     out = _BudgetSheet(wb, ws)
-    out.heading(f"{b.plan.municipality.name} — {b.plan.title}", "title")
+    out.heading(b.plan.heading, "title")
     out.heading(f"{b.year} — Faaliyetlerin bütçesi (TL): planlanan ve harcanan", "title")
     out.heading(
         "Tutarı girilmemiş bütçe sıfır sayılmaz, toplanmaz. Bir faaliyetin birden çok sorumlu "

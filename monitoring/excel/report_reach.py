@@ -128,11 +128,11 @@ def _write(wb, r: Reach) -> None:
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    title = f"{r.plan.municipality.name} — {r.plan.title} · {r.year} Kime ulaşıldı"
+    title = f"{r.plan.heading} · {r.year} Kime ulaşıldı"
     ws.set_header('&C&"Arial,Bold"&9' + title.replace("&", "&&")[:200], {"margin": 0.25})
     ws.set_footer("&C&P / &N", {"margin": 0.25})
     out = _Sheet(wb, ws)
-    out.heading(f"{r.plan.municipality.name} — {r.plan.title}", "title")
+    out.heading(r.plan.heading, "title")
     out.heading(f"{r.year} — Kime ulaşıldı: kişi sayan göstergelerin grup toplamları", "title")
     out.heading(
         "Yalnızca kişi sayan göstergelerin sayı olan rakamları toplanır; etkinlik, kurs, "
