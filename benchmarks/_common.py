@@ -95,7 +95,7 @@ def create_units(mun, names: list[str]) -> tuple[list, list]:
     """The municipality's own units (``names``) and the external partners (``PARTNERS``),
     in one bulk insert. Returns (units, partners)."""
     from plans.models import Unit
-    from plans.text import unit_key
+    from plans.unit_names import unit_key
 
     units = [Unit(municipality=mun, name=n) for n in names]
     partners = [Unit(municipality=mun, name=n, kind=Unit.Kind.EXTERNAL) for n in PARTNERS]

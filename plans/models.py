@@ -74,7 +74,7 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from .text import unit_key
+        from .unit_names import unit_key
 
         self.key = unit_key(self.name)
         super().save(*args, **kwargs)
@@ -103,7 +103,7 @@ class UnitAlias(models.Model):
         return self.alias
 
     def save(self, *args, **kwargs):
-        from .text import unit_key
+        from .unit_names import unit_key
 
         self.key = unit_key(self.alias)
         self.municipality_id = self.unit.municipality_id

@@ -5,7 +5,7 @@
   query matches a folded column on SQLite and PostgreSQL alike.
 - ``parse_number``: Turkish and international numbers ("1.234,5", "%8,2", "%7.88").
 - ``parse_figure``: one target/realization cell -> state, value, groups, raw text.
-- ``split_units`` / ``unit_key``: responsible-unit cells -> unit names and matching keys.
+- unit names (``split_units``, ``unit_key``, repair, kind, closest) are in ``plans.unit_names``.
 """
 
 from __future__ import annotations
@@ -521,16 +521,3 @@ def guess_people(
     if len(words) > 1 and " ".join(words[-2:]) not in aliases and words[-2] in aliases:
         return True, None  # "kadın-erkek sayısı": two groups, none alone
     return True, _group_of(" ".join(words), aliases)
-
-
-# Unit names (split, key, repair, kind, closest) live in plans.unit_names, which builds on
-# this module; the importers and the models still ask for them here.
-_UNIT_NAMES = {"guess_unit_kind", "repair_turkish", "split_units", "unit_key"}
-
-
-def __getattr__(name: str):
-    if name in _UNIT_NAMES:
-        from . import unit_names
-
-        return getattr(unit_names, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,19 +4,22 @@ import pytest
 
 from plans.text import (
     FigureState,
-    guess_unit_kind,
     parse_figure,
     parse_number,
     parse_timing,
-    repair_turkish,
     split_code,
-    split_units,
     tr_capitalize,
     tr_fold,
     tr_sort_key,
+)
+from plans.unit_names import (
+    closest_units,
+    guess_unit_kind,
+    loose_key,
+    repair_turkish,
+    split_units,
     unit_key,
 )
-from plans.unit_names import closest_units, loose_key
 
 
 @pytest.mark.parametrize(
